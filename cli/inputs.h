@@ -1,0 +1,66 @@
+/* inputs.h — the guest's inputs, shared by every subcommand that builds a stack
+ * (stack, run, check, record): argv, envp, execfn, seed, auxv edits, mimic-host.
+ *
+ * Use: gb_inputs_init(); for each getopt_long option call gb_inputs_option() (it
+ * returns 1 when the option was one of GB_INPUT_LONGOPTS); after the options, collect
+ * positional guest args with gb_inputs_add_arg(); then gb_inputs_build() turns them
+ * into a gb_stack_spec for an image and builds the stack. */
+#ifndef GOBOOT_CLI_INPUTS_H
+#define GOBOOT_CLI_INPUTS_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include "stack.h"
+
+/* Option values 0x1000.. are reserved for inputs; commands use their own above 0x2000. */
+enum {
+  GB_OPT_ARG = 0x1000, GB_OPT_ENV, GB_OPT_AUXV, GB_OPT_SEED, GB_OPT_EXECFN,
+  GB_OPT_MIMIC_HOST, GB_OPT_STACK_TOP, GB_OPT_VDSO
+};
+
+/* Spread into a command's `struct option` array. */
+#define GB_INPUT_LONGOPTS                                   \
+  {"arg", required_argument, 0, GB_OPT_ARG},                \
+  {"env", required_argument, 0, GB_OPT_ENV},                \
+  {"auxv", required_argument, 0, GB_OPT_AUXV},              \
+  {"seed", required_argument, 0, GB_OPT_SEED},              \
+  {"execfn", required_argument, 0, GB_OPT_EXECFN},          \
+  {"mimic-host", no_argument, 0, GB_OPT_MIMIC_HOST},        \
+  {"stack-top", required_argument, 0, GB_OPT_STACK_TOP}
+
+#define GB_INPUTS_HELP                                                              \
+  "  --arg A            append A to the guest's argv (after argv[0] = the binary)\n" \
+  "  --env K=V          append K=V to the guest's environment (default: none)\n"     \
+  "  --auxv TAG=VAL     set an auxv entry; +TAG=VAL adds a duplicate; -TAG drops it\n" \
+  "  --seed N           seed for AT_RANDOM and all guest randomness (default 1)\n"   \
+  "  --execfn PATH      AT_EXECFN string (default: argv[0])\n"                        \
+  "  --mimic-host       take auxv values (hwcap, uid, ...) from this host's kernel\n" \
+  "  --stack-top ADDR   exclusive top of the stack (default 0x7ffffffff000)\n"
+
+#define GB_INPUTS_MAX 1024
+
+typedef struct gb_inputs {
+  const char *args[GB_INPUTS_MAX]; int nargs;    /* guest argv[1..] */
+  const char *argv0;                             /* NULL → the binary path as given */
+  const char *envs[GB_INPUTS_MAX]; int nenvs;
+  const char *auxv_edits[GB_INPUTS_MAX]; int nedits;
+  const char *execfn;
+  uint64_t seed;
+  uint64_t stack_top;
+  int mimic_host;
+  /* Built by gb_inputs_build: */
+  const char *argv_built[GB_INPUTS_MAX + 1];
+  gb_auxv_env auxenv;
+  gb_stack_spec spec;
+} gb_inputs;
+
+void gb_inputs_init(gb_inputs *in);
+/* 1 if OPT was an input option (consumed), 0 if not, -1 on a bad value (message
+ * printed to stderr). */
+int gb_inputs_option(gb_inputs *in, int opt, const char *arg);
+int gb_inputs_add_arg(gb_inputs *in, const char *arg);
+/* Build spec and stack for IMG (whose path becomes argv[0] unless argv0 is set).
+ * Returns 0, or -1 with a message in err. */
+int gb_inputs_build(gb_inputs *in, const gb_image *img, gb_stack *out, char *err, size_t errlen);
+
+#endif
