@@ -18,8 +18,8 @@ cache=${GOBOOT_CACHE:-$HOME/.cache/goboot}/go
 mkdir -p "$cache/build" "$cache/path"
 # A clean, fixed environment: nothing from the caller's Go setup changes the bytes.
 # GO111MODULE=off builds a lone main.go with only the standard library, offline.
-export GOCACHE=$cache/build GOPATH=$cache/path GOFLAGS= GO111MODULE=off \
-       CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOAMD64=v1 GOROOT_FINAL= GOEXPERIMENT=
+export GOCACHE=$cache/build GOPATH=$cache/path GOFLAGS='' GO111MODULE=off \
+       CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOAMD64=v1 GOROOT_FINAL='' GOEXPERIMENT=''
 
 # build NAME OUTPUT [go build flags...]
 build() {
