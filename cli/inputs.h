@@ -48,6 +48,7 @@ typedef struct gb_inputs {
   uint64_t seed;
   uint64_t stack_top;
   int mimic_host;
+  uint64_t vdso_base; int vdso_set;              /* GB_OPT_VDSO: AT_SYSINFO_EHDR (0 = none) */
   /* Built by gb_inputs_build: */
   const char *argv_built[GB_INPUTS_MAX + 1];
   gb_auxv_env auxenv;
