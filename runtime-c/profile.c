@@ -1,0 +1,51 @@
+/* profile.c — per-version rules of the Go boot path (GO-BOOT-FACTS §2–§8), one place.
+ * Each rule names the source it was checked against in runtime-c/README.md. */
+#include "oracle.h"
+
+int gb_oracle_profile_init(gb_oracle_profile *p, int major, int minor, int patch) {
+  if (major != 1 || minor < 10 || minor > 27) return -1;
+  p->major = major; p->minor = minor; p->patch = patch;
+  int pt = patch < 0 ? 0 : patch;
+  /* asm_amd64.s rt0_go: SUBQ $(4*8+7) ≤1.17 (ABI0 frame with argc/argv at 16/24),
+   * SUBQ $(5*8) 1.18+ (one more slot); both then ANDQ $~15. */
+  p->rt0_sub = minor <= 17 ? 39 : 40;
+  /* LEAQ (-64*1024+104)(SP) through 1.19.8; -64*1024 from the Nov 2022 change
+   * (golang/go#56594). 1.20 taken as the first version without +104 (the change
+   * predates the 1.20 freeze; not seen in a 1.20 binary). */
+  p->g0_lo_off = minor <= 19 ? -65536 + 104 : -65536;
+  p->stack_guard = minor <= 14 ? 880 : 928;
+  p->m_tls = minor <= 24 ? 136 : 128;
+  p->at_secure = minor >= 21 || (minor == 20 && pt >= 5) || (minor == 19 && pt >= 10);
+  p->max_page_bound = minor >= 14;
+  p->huge_page = minor >= 13;
+  p->huge_page_cap = minor >= 14;
+  p->randinit = minor >= 22;
+  p->randinit_before_malloc = minor >= 26;
+  p->at_random_zero_half = minor >= 24;
+  p->cgroup_maxprocs = minor >= 25;
+  p->ncpu_sym = minor >= 25 ? "runtime.numCPUStartup" : "runtime.ncpu";
+  p->random_sym = minor >= 22 ? "runtime.startupRand" : "runtime.startupRandomData";
+  return 0;
+}
+
+static int parse_uint(const char **s, int *out) {
+  const char *p = *s;
+  int v = 0, n = 0;
+  while (*p >= '0' && *p <= '9' && n < 6) v = v * 10 + (*p++ - '0'), n++;
+  if (n == 0 || (*p >= '0' && *p <= '9')) return -1;
+  *s = p; *out = v;
+  return 0;
+}
+
+int gb_oracle_profile_parse(gb_oracle_profile *p, const char *s) {
+  int major, minor, patch = -1;
+  if (!s) return -1;
+  if (s[0] == 'g' && s[1] == 'o') s += 2;
+  if (parse_uint(&s, &major) || *s++ != '.' || parse_uint(&s, &minor)) return -1;
+  if (*s == '.') {
+    s++;
+    if (parse_uint(&s, &patch)) return -1;
+  }
+  if (*s) return -1;
+  return gb_oracle_profile_init(p, major, minor, patch);
+}
