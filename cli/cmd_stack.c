@@ -148,8 +148,8 @@ static void print_text(const view *v, const gb_inputs *in) {
   uint64_t npairs = (st->auxv_end - st->auxv_addr) / 16;
   printf("goboot stack: %s (%s)\n", v->img->path,
          v->img->go_version[0] ? v->img->go_version : "Go version unknown");
-  printf("argc %d, envc %d, %" PRIu64 " auxv words, seed %" PRIu64 "%s\n", st->argc, st->envc,
-         (st->auxv_end - st->auxv_addr) / 8, in->seed, in->mimic_host ? ", mimic-host" : "");
+  printf("argc %d, envc %d, %" PRIu64 " auxv pairs (AT_NULL included), seed %" PRIu64 "%s\n",
+         st->argc, st->envc, npairs, in->seed, in->mimic_host ? ", mimic-host" : "");
   printf("stack image [0x%" PRIx64 ", 0x%" PRIx64 "), %" PRIu64 " bytes used above RSP\n\n",
          st->base, st->top, st->top - st->rsp);
   printf("  %-14s %6s  %s\n", "address", "size", "content");
@@ -182,7 +182,8 @@ static void print_text(const view *v, const gb_inputs *in) {
     char tn[32];
     if (!name) snprintf(tn, sizeof tn, "tag %" PRIu64, tag), name = tn;
     describe(v, tag, val, d, sizeof d);
-    row(a, 16, "auxv[%" PRIu64 "] %-20s 0x%-14" PRIx64 " %s", k, name, val, d);
+    if (d[0]) row(a, 16, "auxv[%2" PRIu64 "] %-20s 0x%-14" PRIx64 " %s", k, name, val, d);
+    else row(a, 16, "auxv[%2" PRIu64 "] %-20s 0x%" PRIx64, k, name, val);
   }
   row(st->envp_addr + 8 * (uint64_t)st->envc, 8, "NULL (end of envp)");
   for (int i = st->envc - 1; i >= 0; i--) {
@@ -295,7 +296,7 @@ int cmd_stack(int argc, char **argv) {
     }
     rc = gb_inputs_option(in, c, optarg);
     if (rc == 1) continue;
-    if (rc == 0) fputs(stack_help, stderr);
+    if (rc == 0) fputs("goboot stack: see 'goboot stack --help'\n", stderr);
     free(in);
     return GB_E_USAGE;
   }
