@@ -108,6 +108,8 @@ int gb_inputs_build(gb_inputs *in, const gb_image *img, gb_stack *out, char *err
       snprintf(err, errlen, "--mimic-host: cannot read /proc/self/auxv: %s", strerror(errno));
       return -1;
     }
+    /* The host's vDSO address is kept (that is what this kernel would announce); a
+     * command that cannot map a vDSO there must pass --vdso 0 or drop the entry. */
     if (in->vdso_set) in->auxenv.vdso_base = in->vdso_base;
     gb_auxv_defaults_host(spec, img, &in->auxenv, host, nw);
     /* The host lists AT_SYSINFO_EHDR only if it has a vDSO; --vdso can still add one. */
