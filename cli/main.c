@@ -14,6 +14,7 @@ typedef struct command {
 /* One row per subcommand, in the order --help lists them. */
 static const command commands[] = {
   {"inspect", cmd_inspect, "Go version, segments, pclntab and boot-path symbols of a binary"},
+  {"run", cmd_run, "boot a Go binary in the emulator: its output, a summary and a JSON trace"},
   {"stack", cmd_stack, "the synthesized initial stack (argv, envp, auxv) drawn or as JSON"},
 };
 

@@ -1,0 +1,78 @@
+/* emu.h — run a loaded Go image in Unicorn 2.1.1, deterministically, and trace it.
+ *
+ * Offers: gb_emu_opts (stop point, budgets, seed, CPU count, scheduler quantum, virtual
+ * files) and gb_emu_run(), which boots the image on the given initial stack and returns
+ * why it stopped, the guest's exit code and the whole trace as one cJSON tree.
+ * Never makes a host syscall for the guest (its output is only echoed when asked), never
+ * reads the host clock except for the wall-clock guard, and keeps no global state: two
+ * runs may share a process. */
+#ifndef GOBOOT_EMU_EMU_H
+#define GOBOOT_EMU_EMU_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image.h"
+#include "stack.h"
+
+typedef enum gb_stop_kind {
+  GB_STOP_NONE = 0,
+  GB_STOP_EXIT,        /* exit_group / last thread's exit: exit_code is the guest's */
+  GB_STOP_UNTIL,       /* the --until point was reached */
+  GB_STOP_FAULT,       /* unmapped access, invalid instruction, ... (pc, symbol, regs) */
+  GB_STOP_BUDGET,      /* instruction budget exhausted */
+  GB_STOP_MEMORY,      /* guest-memory budget exhausted */
+  GB_STOP_WALL,        /* wall-clock guard */
+  GB_STOP_UNSUPPORTED, /* a feature goboot does not emulate */
+  GB_STOP_DEADLOCK,    /* every guest thread blocked with nothing to wake it */
+  GB_STOP_ERROR        /* emulator error (Unicorn refused something, host OOM) */
+} gb_stop_kind;
+
+const char *gb_stop_name(gb_stop_kind k); /* "exit", "until", "fault", ... */
+int gb_stop_exit_code(gb_stop_kind k, int guest_code); /* CLI code: guest's, or 80..86 */
+
+/* Virtual-file settings (what /proc/self/cgroup and the cgroup cpu files say). */
+typedef struct gb_vfs_opts {
+  int cgroup_version;    /* 0: no cgroup files (ENOENT, the default); 1 or 2 */
+  int64_t cpu_quota_us;  /* v1 cfs_quota_us / v2 cpu.max quota; -1 = "max" (no limit) */
+  int64_t cpu_period_us; /* default 100000 */
+  int mountinfo;         /* 1: offer /proc/self/mountinfo with the cgroup mount */
+} gb_vfs_opts;
+
+typedef struct gb_emu_opts {
+  const char *until;       /* NULL or "exit": run to the end; "main.main", "runtime.main", SYMBOL */
+  uint64_t max_insns;      /* instruction budget; 0 → GB_EMU_DEFAULT_MAX_INSNS */
+  uint64_t max_mem;        /* committed guest-memory budget in bytes; 0 → default */
+  double timeout_s;        /* wall-clock guard in seconds; 0 → default */
+  uint64_t seed;           /* /dev/urandom, getrandom, randomized heap base */
+  int ncpu;                /* CPUs the guest sees (sched_getaffinity); 0 → 1 */
+  uint32_t quantum;        /* blocks per time slice; 0 → default */
+  int tls_all;             /* keep the TLS-read hook for the whole run */
+  int echo;                /* write guest fd 1/2 output to our stdout/stderr */
+  gb_vfs_opts vfs;
+} gb_emu_opts;
+
+#define GB_EMU_DEFAULT_MAX_INSNS 20000000000ULL /* 2e10 */
+#define GB_EMU_DEFAULT_MAX_MEM (4ULL << 30)
+#define GB_EMU_DEFAULT_TIMEOUT 600.0
+#define GB_EMU_DEFAULT_QUANTUM 2000
+
+void gb_emu_opts_default(gb_emu_opts *o);
+
+typedef struct gb_emu_result {
+  gb_stop_kind stop;
+  int exit_code;          /* guest exit status (GB_STOP_EXIT) */
+  uint64_t insns;         /* guest instructions executed (all threads) */
+  uint64_t pc;            /* where it stopped */
+  char message[256];      /* one line: why it stopped, in words */
+  cJSON *trace;           /* the whole trace (owned by the caller: cJSON_Delete) */
+} gb_emu_result;
+
+/* Boot IMG on STACK with OPTS. Returns 0 when a run happened (whatever its stop), or
+ * -1 when the machine could not be set up (res->message says why). */
+int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *opts,
+               gb_emu_result *res);
+void gb_emu_result_free(gb_emu_result *res);
+
+#endif

@@ -1,0 +1,283 @@
+/* hooks.c — what goboot watches while the guest runs.
+ *
+ *  - the syscall instruction (→ sys_table.c);
+ *  - a block hook: instruction counting from each block's icount, the instruction
+ *    budget, the scheduler's quantum and the wall-clock guard;
+ *  - during the boot phase only (entry → first runtime.schedule): one per-instruction
+ *    hook that counts instructions exactly and counts the loads of g from FS:-8 at the
+ *    sites found by scanning the text. It is then deleted and the translation cache
+ *    flushed, so the rest runs at full speed (--tls-all keeps it);
+ *  - single-address milestone hooks on the boot-path functions (bootpath.h);
+ *  - an interrupt hook: any CPU exception or INT is a guest fault.
+ * No memory hook is ever installed (they slow every access 11–19×, UNICORN-NOTES §3.7). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bootpath.h"
+#include "machine.h"
+#if defined(__has_include)
+#if __has_include("bootstate.h")
+#include "bootstate.h"
+#define GB_HAVE_BOOTSTATE 1
+#endif
+#endif
+
+/* ---- block icount cache ---- */
+static uint16_t icount_of(gb_machine *m, uint64_t addr, uint32_t size) {
+  if (m->bc_n * 2 >= m->bc_cap) {
+    size_t nc = m->bc_cap ? m->bc_cap * 2 : 4096;
+    uint64_t *nk = calloc(nc, sizeof *nk);
+    uint16_t *nv = calloc(nc, sizeof *nv);
+    if (!nk || !nv) {
+      free(nk);
+      free(nv);
+      return (uint16_t)(size / 4 + 1);
+    }
+    for (size_t i = 0; i < m->bc_cap; i++) {
+      if (!m->bc_key[i]) continue;
+      size_t j = (m->bc_key[i] * 0x9e3779b97f4a7c15ULL >> 20) & (nc - 1);
+      while (nk[j]) j = (j + 1) & (nc - 1);
+      nk[j] = m->bc_key[i];
+      nv[j] = m->bc_val[i];
+    }
+    free(m->bc_key);
+    free(m->bc_val);
+    m->bc_key = nk;
+    m->bc_val = nv;
+    m->bc_cap = nc;
+  }
+  size_t j = (addr * 0x9e3779b97f4a7c15ULL >> 20) & (m->bc_cap - 1);
+  while (m->bc_key[j]) {
+    if (m->bc_key[j] == addr) return m->bc_val[j];
+    j = (j + 1) & (m->bc_cap - 1);
+  }
+  uc_tb tb;
+  memset(&tb, 0, sizeof tb);
+  uint16_t n;
+  if (uc_ctl_request_cache(m->uc, addr, &tb) == UC_ERR_OK && tb.icount) n = tb.icount;
+  else n = (uint16_t)(size / 4 + 1); /* never seen: a block Unicorn will not translate */
+  m->bc_key[j] = addr;
+  m->bc_val[j] = n;
+  m->bc_n++;
+  return n;
+}
+
+static uint64_t host_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void wall_check(gb_machine *m) {
+  if (m->o.timeout_s > 0 && (double)(host_ns() - m->wall_start_ns) > m->o.timeout_s * 1e9)
+    gb_stop(m, GB_STOP_WALL, "wall-clock guard: more than %.1f s of host time", m->o.timeout_s);
+}
+
+void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
+  gb_machine *m = user;
+  (void)uc;
+  uint16_t n = icount_of(m, addr, size);
+  if (m->insns + n > m->o.max_insns) {
+    m->quantum_stop = 1;
+    m->quantum_pc = addr;
+    gb_stop(m, GB_STOP_BUDGET, "instruction budget of %llu exhausted",
+            (unsigned long long)m->o.max_insns);
+    return;
+  }
+  if (++m->slice >= m->o.quantum) {
+    m->slice = 0;
+    gb_sched_expire(m);
+    if (gb_sched_others_runnable(m)) {
+      m->quantum_stop = 1;
+      m->quantum_pc = addr;
+      uc_emu_stop(m->uc);
+      return;
+    }
+  }
+  m->blocks++;
+  m->last_block = addr;
+  m->last_block_icount = n;
+  if (!m->hh_boot) m->insns += n;
+  if ((m->blocks & 0xffff) == 0) wall_check(m);
+}
+
+static void sys_hook(uc_engine *uc, void *user) {
+  (void)uc;
+  gb_syscall(user);
+}
+
+static int site_cmp(const void *a, const void *b) {
+  const gb_tls_site *x = a, *y = b;
+  return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void boot_insn(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
+  gb_machine *m = user;
+  (void)uc;
+  (void)size;
+  m->insns++;
+  int lo = 0, hi = m->ntls;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (m->tls[mid].addr == addr) {
+      m->tls[mid].count++;
+      return;
+    }
+    if (m->tls[mid].addr < addr) lo = mid + 1;
+    else hi = mid;
+  }
+}
+
+/* mov reg64, qword ptr fs:[-8]  =  64 REX.W(48|4C) 8B modrm(00 reg 100) 25 F8 FF FF FF */
+static int scan_tls(gb_machine *m) {
+  int cap = 0;
+  for (int s = 0; s < m->img->nseg; s++) {
+    const gb_segment *sg = &m->img->seg[s];
+    if (!(sg->prot & GB_PROT_X)) continue;
+    size_t avail = 0;
+    const unsigned char *p = gb_image_ptr(m->img, sg->vaddr, &avail);
+    if (!p) continue;
+    size_t n = sg->filesz < avail ? (size_t)sg->filesz : avail;
+    for (size_t i = 0; i + 9 <= n; i++) {
+      if (p[i] != 0x64 || (p[i + 1] != 0x48 && p[i + 1] != 0x4c) || p[i + 2] != 0x8b ||
+          (p[i + 3] & 0xc7) != 0x04 || p[i + 4] != 0x25 || p[i + 5] != 0xf8 || p[i + 6] != 0xff ||
+          p[i + 7] != 0xff || p[i + 8] != 0xff)
+        continue;
+      if (m->ntls == cap) {
+        cap = cap ? cap * 2 : 512;
+        gb_tls_site *nt = realloc(m->tls, (size_t)cap * sizeof *nt);
+        if (!nt) return -1;
+        m->tls = nt;
+      }
+      m->tls[m->ntls].addr = sg->vaddr + i;
+      m->tls[m->ntls].count = 0;
+      m->ntls++;
+    }
+  }
+  if (m->ntls) qsort(m->tls, (size_t)m->ntls, sizeof *m->tls, site_cmp);
+  return 0;
+}
+
+static void read_boot_state(gb_machine *m) {
+  m->boot_state_done = 1;
+#ifdef GB_HAVE_BOOTSTATE
+  cJSON *bs = gb_bootstate_read(m->uc, m->img, gb_reg(m, UC_X86_REG_FS_BASE));
+  if (bs) cJSON_AddItemToObject(m->trace, "boot_state", bs);
+#else
+  /* TODO(lead): emu/bootstate.c provides gb_bootstate_read(); once bootstate.h exists
+   * this branch compiles it in and attaches its object as "boot_state". */
+  cJSON_AddNullToObject(m->trace, "boot_state");
+#endif
+}
+
+static void ms_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
+  gb_machine *m = user;
+  (void)uc;
+  (void)size;
+  uint64_t before = m->hh_boot ? m->insns - 1 : m->insns - m->last_block_icount;
+  for (int i = 0; i < m->nms; i++) {
+    gb_milestone *ms = &m->ms[i];
+    if (ms->addr != addr) continue;
+    if (ms->hits++ == 0) {
+      cJSON *ev = gb_trace_event(m, "milestone");
+      if (ev) {
+        cJSON_AddStringToObject(ev, "name", ms->name);
+        cJSON_AddStringToObject(ev, "symbol", ms->sym);
+        cJSON_AddItemToObject(ev, "addr", gb_hex(addr));
+        cJSON_ReplaceItemInObject(ev, "i", cJSON_CreateNumber((double)before));
+        cJSON_AddNumberToObject(ev, "blocks", (double)m->blocks);
+      }
+      if (ms->is_runtime_main && !m->boot_state_done) read_boot_state(m);
+      if (ms->is_schedule && m->hh_boot && !m->o.tls_all) {
+        m->boot_end_stop = 1;
+        uc_emu_stop(m->uc);
+      }
+    }
+    if (ms->is_until) {
+      gb_stop(m, GB_STOP_UNTIL, "reached %s", ms->name);
+      m->insns = before;
+    }
+  }
+}
+
+static void intr_hook(uc_engine *uc, uint32_t intno, void *user) {
+  gb_machine *m = user;
+  (void)uc;
+  static const char *const names[] = {"#DE divide error", "#DB", "NMI", "#BP int3", "#OF", "#BR",
+                                      "#UD invalid opcode", "#NM", "#DF", "", "#TS", "#NP",
+                                      "#SS", "#GP general protection", "#PF page fault"};
+  gb_stop(m, GB_STOP_FAULT, "CPU exception %u (%s)", intno,
+          intno < sizeof names / sizeof names[0] ? names[intno] : "interrupt");
+}
+
+static int add_ms(gb_machine *m, const char *name, int is_until) {
+  const gb_sym *s = gb_sym_find(m->img, name);
+  if (!s) return -1;
+  for (int i = 0; i < m->nms; i++)
+    if (m->ms[i].addr == s->addr && !strcmp(m->ms[i].name, name)) {
+      m->ms[i].is_until |= is_until;
+      return 0;
+    }
+  if (m->nms >= (int)(sizeof m->ms / sizeof m->ms[0])) return -1;
+  gb_milestone *ms = &m->ms[m->nms++];
+  memset(ms, 0, sizeof *ms);
+  ms->name = name;
+  ms->sym = s->name;
+  ms->addr = s->addr;
+  ms->is_until = is_until;
+  ms->is_schedule = !strcmp(name, "runtime.schedule");
+  ms->is_runtime_main = !strcmp(name, "runtime.main");
+  /* one hook per address */
+  for (int i = 0; i < m->nms - 1; i++)
+    if (m->ms[i].addr == s->addr) return 0;
+  return uc_hook_add(m->uc, &ms->hh, UC_HOOK_CODE, (void *)ms_hook, m, s->addr, s->addr) ==
+                 UC_ERR_OK ? 0 : -2;
+}
+
+static const char *const extra_ms[] = {"runtime.newosproc", "runtime.clone", "runtime.sysmon",
+                                       "runtime.exit"};
+
+int gb_hooks_install(gb_machine *m) {
+  m->wall_start_ns = host_ns();
+  if (scan_tls(m) < 0) return -1;
+  /* the per-instruction boot hook goes first so milestones see the exact count */
+  if (uc_hook_add(m->uc, &m->hh_boot, UC_HOOK_CODE, (void *)boot_insn, m, 1, 0) != UC_ERR_OK)
+    return -1;
+  m->boot_phase = 1;
+  if (uc_hook_add(m->uc, &m->hh_block, UC_HOOK_BLOCK, (void *)gb_hook_block, m, 1, 0) != UC_ERR_OK)
+    return -1;
+  if (uc_hook_add(m->uc, &m->hh_sys, UC_HOOK_INSN, (void *)sys_hook, m, 1, 0,
+                  UC_X86_INS_SYSCALL) != UC_ERR_OK)
+    return -1;
+  if (uc_hook_add(m->uc, &m->hh_intr, UC_HOOK_INTR, (void *)intr_hook, m, 1, 0) != UC_ERR_OK)
+    return -1;
+  cJSON *hdr = cJSON_GetObjectItem(m->trace, "header");
+  cJSON *missing = cJSON_AddArrayToObject(hdr, "milestones_absent");
+  for (int i = 0; i < gb_boot_path_len; i++)
+    if (add_ms(m, gb_boot_path[i].name, 0) == -1)
+      cJSON_AddItemToArray(missing, cJSON_CreateString(gb_boot_path[i].name));
+  for (size_t i = 0; i < sizeof extra_ms / sizeof extra_ms[0]; i++)
+    if (add_ms(m, extra_ms[i], 0) == -1)
+      cJSON_AddItemToArray(missing, cJSON_CreateString(extra_ms[i]));
+  if (m->o.until && strcmp(m->o.until, "exit") != 0) {
+    int r = add_ms(m, m->o.until, 1);
+    if (r == -1) return -3;
+    if (r < 0) return -1;
+  }
+  cJSON_AddNumberToObject(hdr, "tls_g_load_sites", m->ntls);
+  return 0;
+}
+
+void gb_hooks_end_boot(gb_machine *m) {
+  if (!m->hh_boot) return;
+  uc_hook_del(m->uc, m->hh_boot);
+  m->hh_boot = 0;
+  m->boot_phase = 0;
+  /* the stop came from a code hook before `schedule`'s first instruction ran; the
+   * boot hook had counted it, and its block will be counted again on resume */
+  m->insns -= 1;
+  uc_ctl_flush_tb(m->uc);
+  cJSON *ev = gb_trace_event(m, "boot_phase_end");
+  if (ev) cJSON_AddStringToObject(ev, "why", "first runtime.schedule: per-instruction hook removed");
+}

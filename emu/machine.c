@@ -1,0 +1,320 @@
+/* machine.c — one emulated process: set up Unicorn (CPU model first, UNICORN-NOTES §0),
+ * map the image and the stack, start the main thread as Linux leaves it, and run the
+ * loop that turns hook requests (block, switch, clone, exit) into scheduler actions.
+ * gb_emu_run is the only entry point; the machine lives and dies inside it. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+
+#define GB_CPU_MODEL UC_CPU_X86_HASWELL
+#define GB_CPU_MODEL_NAME "Haswell"
+#define GB_STACK_BELOW (8ULL << 20) /* mapped under the stack image, like RLIMIT_STACK */
+#define GB_NO_EXIT (UINT64_MAX - 1) /* never 0: address 0 would become an exit (§3.4) */
+
+void gb_stop(gb_machine *m, gb_stop_kind k, const char *fmt, ...) {
+  if (m->stop != GB_STOP_NONE) return;
+  m->stop = k;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(m->stop_msg, sizeof m->stop_msg, fmt, ap);
+  va_end(ap);
+  uc_emu_stop(m->uc);
+}
+
+static cJSON *stack_strings(const gb_stack *st, const uint64_t *addrs, int n) {
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; i < n; i++) {
+    uint64_t off = addrs[i] - st->base;
+    if (addrs[i] < st->base || off >= st->size) {
+      cJSON_AddItemToArray(a, cJSON_CreateNull());
+      continue;
+    }
+    const char *s = (const char *)st->bytes + off;
+    size_t len = strnlen(s, st->size - off);
+    char *c = strndup(s, len);
+    cJSON_AddItemToArray(a, c ? cJSON_CreateString(c) : cJSON_CreateNull());
+    free(c);
+  }
+  return a;
+}
+
+static void header(gb_machine *m) {
+  cJSON *h = cJSON_GetObjectItem(m->trace, "header");
+  const gb_image *img = m->img;
+  const gb_stack *st = m->stack;
+  unsigned maj, min;
+  unsigned v = uc_version(&maj, &min);
+  char b[64];
+  cJSON_AddStringToObject(h, "goboot_version", GOBOOT_VERSION);
+  snprintf(b, sizeof b, "%u.%u.%u", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff);
+  cJSON_AddStringToObject(h, "unicorn_version", b);
+  cJSON_AddStringToObject(h, "cpu_model", GB_CPU_MODEL_NAME);
+  cJSON_AddStringToObject(h, "cpu_vendor", "GenuineIntel");
+  cJSON_AddStringToObject(h, "binary", img->path ? img->path : "");
+  cJSON_AddStringToObject(h, "sha256", img->sha256);
+  cJSON_AddStringToObject(h, "go_version", img->go_version);
+  cJSON_AddItemToObject(h, "entry", gb_hex(img->entry));
+  cJSON *in = cJSON_AddObjectToObject(h, "inputs");
+  cJSON_AddItemToObject(in, "argv", stack_strings(st, st->arg_str, st->argc));
+  cJSON_AddItemToObject(in, "envp", stack_strings(st, st->env_str, st->envc));
+  cJSON *aux = cJSON_AddArrayToObject(in, "auxv");
+  if (st->auxv_addr >= st->base && st->auxv_end <= st->top) {
+    for (uint64_t a = st->auxv_addr; a + 16 <= st->auxv_end; a += 16) {
+      uint64_t pair[2];
+      memcpy(pair, st->bytes + (a - st->base), 16);
+      cJSON *p = cJSON_CreateArray();
+      cJSON_AddItemToArray(p, cJSON_CreateNumber((double)pair[0]));
+      cJSON_AddItemToArray(p, gb_hex(pair[1]));
+      cJSON_AddItemToArray(aux, p);
+    }
+  }
+  cJSON_AddItemToObject(in, "rsp", gb_hex(st->rsp));
+  cJSON_AddItemToObject(in, "stack_top", gb_hex(st->top));
+  if (st->random_addr >= st->base && st->random_addr + 16 <= st->top) {
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+      snprintf(hex + 2 * i, 3, "%02x", st->bytes[st->random_addr - st->base + (uint64_t)i]);
+    cJSON_AddStringToObject(in, "at_random", hex);
+  }
+  cJSON_AddItemToObject(in, "seed", gb_hex(m->o.seed));
+  cJSON *lim = cJSON_AddObjectToObject(h, "limits");
+  cJSON_AddStringToObject(lim, "until", m->o.until ? m->o.until : "exit");
+  cJSON_AddNumberToObject(lim, "max_insns", (double)m->o.max_insns);
+  cJSON_AddItemToObject(lim, "max_mem", gb_hex(m->o.max_mem));
+  cJSON_AddNumberToObject(lim, "timeout_s", m->o.timeout_s);
+  cJSON_AddNumberToObject(lim, "quantum_blocks", m->o.quantum);
+  cJSON_AddNumberToObject(lim, "ncpu", m->o.ncpu);
+  cJSON_AddBoolToObject(lim, "tls_all", m->o.tls_all);
+  cJSON *vfs = cJSON_AddObjectToObject(h, "vfs");
+  cJSON_AddNumberToObject(vfs, "cgroup_version", m->o.vfs.cgroup_version);
+  cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)m->o.vfs.cpu_quota_us);
+  cJSON_AddNumberToObject(vfs, "cpu_period_us", (double)m->o.vfs.cpu_period_us);
+  cJSON_AddBoolToObject(vfs, "mountinfo", m->o.vfs.mountinfo);
+  cJSON_AddStringToObject(h, "signals", "never delivered; SIGURG preemption suppressed");
+}
+
+static int load(gb_machine *m, char *err, size_t errlen) {
+  const gb_image *img = m->img;
+  for (int i = 0; i < img->nseg; i++) {
+    const gb_segment *s = &img->seg[i];
+    if (s->map_end <= s->map_start) continue;
+    uint32_t p = 0;
+    if (s->prot & GB_PROT_R) p |= UC_PROT_READ;
+    if (s->prot & GB_PROT_W) p |= UC_PROT_WRITE;
+    if (s->prot & GB_PROT_X) p |= UC_PROT_EXEC;
+    if (gb_mm_map_fixed(m, s->map_start, s->map_end, p, 'i') < 0) {
+      snprintf(err, errlen, "cannot map segment %d at 0x%llx", i, (unsigned long long)s->map_start);
+      return -1;
+    }
+  }
+  for (int i = 0; i < img->nseg; i++) { /* uc_mem_write ignores protections (§1) */
+    const gb_segment *s = &img->seg[i];
+    if (s->filesz && uc_mem_write(m->uc, s->vaddr, img->bytes + s->offset, s->filesz) != UC_ERR_OK) {
+      snprintf(err, errlen, "cannot fill segment %d", i);
+      return -1;
+    }
+  }
+  m->mm.brk_start = m->mm.brk_cur = GB_PAGE_UP(img->hi);
+  const gb_stack *st = m->stack;
+  uint64_t lo = st->base - GB_STACK_BELOW;
+  if (st->base < GB_STACK_BELOW || gb_mm_map_fixed(m, lo, GB_PAGE_UP(st->top), UC_PROT_READ | UC_PROT_WRITE, 's') < 0 ||
+      uc_mem_write(m->uc, st->base, st->bytes, st->size) != UC_ERR_OK) {
+    snprintf(err, errlen, "cannot map the stack [0x%llx, 0x%llx)", (unsigned long long)lo,
+             (unsigned long long)st->top);
+    return -1;
+  }
+  if (gb_vsyscall_install(m) < 0) {
+    snprintf(err, errlen, "cannot map the vsyscall page");
+    return -1;
+  }
+  return 0;
+}
+
+static int start_main_thread(gb_machine *m) {
+  static const int zero[] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
+                             UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_R8,
+                             UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,
+                             UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15, UC_X86_REG_FS_BASE,
+                             UC_X86_REG_GS_BASE};
+  for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) gb_set_reg(m, zero[i], 0);
+  gb_set_reg(m, UC_X86_REG_RSP, m->stack->rsp);
+  gb_set_reg(m, UC_X86_REG_EFLAGS, 0x202); /* IF and the always-one bit, as execve leaves it */
+  gb_set_reg(m, UC_X86_REG_RIP, m->img->entry);
+  m->next_tid = 1000; /* the main thread's tid is the pid */
+  gb_thread *t = gb_thread_new(m);
+  if (!t) return -1;
+  t->runs = 1;
+  m->cur = 0;
+  return 0;
+}
+
+static void do_clone(gb_machine *m) {
+  gb_thread *parent = gb_cur(m), *child = &m->th[m->pend_child];
+  if (uc_context_save(m->uc, parent->ctx) != UC_ERR_OK) {
+    gb_stop(m, GB_STOP_ERROR, "uc_context_save failed");
+    return;
+  }
+  gb_set_reg(m, UC_X86_REG_RAX, 0);
+  gb_set_reg(m, UC_X86_REG_RSP, m->pend_clone_stack);
+  if (m->pend_clone_flags & 0x80000) { /* CLONE_SETTLS */
+    gb_set_reg(m, UC_X86_REG_FS_BASE, m->pend_clone_tls);
+    child->fs_base = m->pend_clone_tls;
+  } else {
+    child->fs_base = parent->fs_base;
+  }
+  if (uc_context_save(m->uc, child->ctx) != UC_ERR_OK ||
+      uc_context_restore(m->uc, parent->ctx) != UC_ERR_OK) {
+    gb_stop(m, GB_STOP_ERROR, "uc_context save/restore failed");
+    return;
+  }
+  child->state = TH_RUN;
+}
+
+static void fault(gb_machine *m, uc_err err) {
+  char b[200];
+  uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
+  gb_stop(m, err == UC_ERR_INSN_INVALID ? GB_STOP_FAULT : GB_STOP_FAULT,
+          "guest fault: %s at pc 0x%llx (%s)", uc_strerror(err), (unsigned long long)pc,
+          gb_sym_name(m, pc, b, sizeof b));
+}
+
+static void run(gb_machine *m) {
+  int idle = 0;
+  while (m->stop == GB_STOP_NONE) {
+    uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
+    m->quantum_stop = 0;
+    m->boot_end_stop = 0;
+    m->pending = PEND_NONE;
+    uc_err err = uc_emu_start(m->uc, pc, GB_NO_EXIT, 0, 0);
+    if (m->quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->quantum_pc)
+      gb_set_reg(m, UC_X86_REG_RIP, m->quantum_pc); /* stale RIP after a block-hook stop (§3.3) */
+    if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) fault(m, err);
+    if (m->stop != GB_STOP_NONE) break;
+    if (m->boot_end_stop) gb_hooks_end_boot(m);
+    switch (m->pending) {
+    case PEND_CLONE: do_clone(m); break;
+    case PEND_SWITCH:
+    case PEND_BLOCK:
+    case PEND_EXIT_THREAD: gb_sched_next(m); break;
+    case PEND_STOP: break;
+    case PEND_NONE:
+      if (m->quantum_stop) gb_sched_next(m);
+      else if (!m->boot_end_stop && ++idle > 1000)
+        gb_stop(m, GB_STOP_ERROR, "emulation keeps returning with nothing to do at 0x%llx",
+                (unsigned long long)gb_reg(m, UC_X86_REG_RIP));
+      break;
+    }
+  }
+}
+
+static void finish(gb_machine *m, gb_emu_result *res) {
+  char b[200];
+  uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
+  res->stop = m->stop;
+  res->exit_code = m->exit_code;
+  res->insns = m->insns;
+  res->pc = pc;
+  snprintf(res->message, sizeof res->message, "%s", m->stop_msg);
+  if (!m->boot_state_done) cJSON_AddNullToObject(m->trace, "boot_state");
+  cJSON *s = cJSON_AddObjectToObject(m->trace, "stop");
+  cJSON_AddStringToObject(s, "reason", gb_stop_name(m->stop));
+  cJSON_AddStringToObject(s, "message", m->stop_msg);
+  cJSON_AddNumberToObject(s, "exit_code", gb_stop_exit_code(m->stop, m->exit_code));
+  if (m->stop == GB_STOP_EXIT) cJSON_AddNumberToObject(s, "guest_exit_code", m->exit_code);
+  cJSON_AddNumberToObject(s, "i", (double)m->insns);
+  cJSON_AddNumberToObject(s, "tid", m->nth ? gb_cur(m)->tid : 0);
+  cJSON_AddItemToObject(s, "pc", gb_hex(pc));
+  cJSON_AddStringToObject(s, "symbol", gb_sym_name(m, pc, b, sizeof b));
+  if (m->stop == GB_STOP_FAULT || m->stop == GB_STOP_UNSUPPORTED || m->stop == GB_STOP_ERROR)
+    cJSON_AddItemToObject(s, "registers", gb_regs_json(m));
+  gb_trace_finish(m);
+  res->trace = m->trace;
+  m->trace = NULL;
+}
+
+static void destroy(gb_machine *m) {
+  for (int i = 0; i < m->nth; i++) uc_context_free(m->th[i].ctx);
+  free(m->th);
+  gb_fds_free(m);
+  gb_mm_free(m);
+  free(m->tls);
+  free(m->bc_key);
+  free(m->bc_val);
+  for (int i = 0; i < 3; i++) free(m->out[i]);
+  cJSON_Delete(m->trace);
+  cJSON_Delete(m->syscall_counts);
+  if (m->uc) uc_close(m->uc);
+  free(m);
+}
+
+int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *opts,
+               gb_emu_result *res) {
+  memset(res, 0, sizeof *res);
+  gb_machine *m = calloc(1, sizeof *m);
+  if (!m) {
+    snprintf(res->message, sizeof res->message, "out of host memory");
+    res->stop = GB_STOP_ERROR;
+    return -1;
+  }
+  gb_emu_opts_default(&m->o);
+  if (opts) m->o = *opts;
+  gb_emu_opts d;
+  gb_emu_opts_default(&d);
+  if (!m->o.max_insns) m->o.max_insns = d.max_insns;
+  if (!m->o.max_mem) m->o.max_mem = d.max_mem;
+  if (m->o.timeout_s <= 0) m->o.timeout_s = d.timeout_s;
+  if (!m->o.quantum) m->o.quantum = d.quantum;
+  if (m->o.ncpu < 1) m->o.ncpu = 1;
+  if (!m->o.until) m->o.until = "exit";
+  m->img = img;
+  m->stack = stack;
+  m->res = res;
+  char err[256] = "";
+  uc_err e = uc_open(UC_ARCH_X86, UC_MODE_64, &m->uc);
+  if (e != UC_ERR_OK) {
+    snprintf(res->message, sizeof res->message, "uc_open: %s", uc_strerror(e));
+    m->uc = NULL;
+    goto fail;
+  }
+  /* before any other call: the engine is built lazily and then refuses a model */
+  if ((e = uc_ctl_set_cpu_model(m->uc, GB_CPU_MODEL)) != UC_ERR_OK) {
+    snprintf(res->message, sizeof res->message, "cannot set CPU model %s: %s", GB_CPU_MODEL_NAME,
+             uc_strerror(e));
+    goto fail;
+  }
+  gb_trace_init(m);
+  gb_mm_init(m);
+  gb_fds_init(m);
+  header(m);
+  if (load(m, err, sizeof err) < 0 || start_main_thread(m) < 0) {
+    snprintf(res->message, sizeof res->message, "%s", err[0] ? err : "cannot start the main thread");
+    goto fail;
+  }
+  int hr = gb_hooks_install(m);
+  if (hr == -3) {
+    snprintf(res->message, sizeof res->message, "--until %s: no such symbol in %s", m->o.until,
+             img->path ? img->path : "the binary");
+    goto fail;
+  }
+  if (hr < 0 || gb_vclock_install(m) < 0) {
+    snprintf(res->message, sizeof res->message, "cannot install hooks");
+    goto fail;
+  }
+  run(m);
+  finish(m, res);
+  destroy(m);
+  return 0;
+fail:
+  res->stop = GB_STOP_ERROR;
+  destroy(m);
+  return -1;
+}
+
+void gb_emu_result_free(gb_emu_result *res) {
+  cJSON_Delete(res->trace);
+  res->trace = NULL;
+}

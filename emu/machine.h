@@ -1,0 +1,221 @@
+/* machine.h — emu-internal: the one struct that holds a whole emulated process
+ * (engine, address space, threads, files, clock, trace), and the small interfaces the
+ * emu/ files offer each other. Nothing here is global: every function takes the machine. */
+#ifndef GOBOOT_EMU_MACHINE_H
+#define GOBOOT_EMU_MACHINE_H
+
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+
+#include "emu.h"
+
+#define GB_PAGE 4096ULL
+#define GB_PAGE_UP(x) (((x) + GB_PAGE - 1) & ~(GB_PAGE - 1))
+#define GB_PAGE_DOWN(x) ((x) & ~(GB_PAGE - 1))
+#define GB_NEVER UINT64_MAX
+
+/* ---- address space (mm.c) ---- */
+typedef struct gb_region {
+  uint64_t start, end; /* [start, end), page-aligned */
+  uint32_t prot;       /* UC_PROT_* */
+  int committed;       /* 1: mapped in Unicorn; 0: a PROT_NONE reservation kept aside */
+  char tag;            /* 'i' image, 's' stack, 'v' vsyscall, 'm' mmap, 'b' brk */
+} gb_region;
+
+typedef struct gb_mm {
+  gb_region *r;
+  int n, cap;
+  uint64_t cursor;            /* bump-down allocator for mmap(NULL) */
+  uint64_t committed, peak;   /* bytes mapped in Unicorn */
+  uint64_t brk_start, brk_cur;
+} gb_mm;
+
+/* ---- threads (sched.c) ---- */
+typedef enum gb_th_state { TH_RUN, TH_FUTEX, TH_SLEEP, TH_EPOLL, TH_EXITED } gb_th_state;
+
+typedef struct gb_thread {
+  int tid;
+  gb_th_state state;
+  uc_context *ctx;
+  uint64_t futex_addr;
+  uint32_t futex_bitset;
+  uint64_t wait_seq;      /* FIFO order of waiters */
+  uint64_t deadline;      /* virtual ns, GB_NEVER if none */
+  int has_rax;            /* write rax when next scheduled */
+  uint64_t rax;
+  uint64_t clear_tid;     /* CLONE_CHILD_CLEARTID address */
+  uint64_t sigmask;
+  uint64_t ss_sp, ss_size;
+  int ss_flags;
+  uint64_t fs_base;       /* as last set (for the trace) */
+  uint64_t runs;          /* times switched in */
+} gb_thread;
+
+/* ---- files (vfs.c, sys_file.c) ---- */
+typedef enum gb_fd_kind { FD_NONE, FD_STDIN, FD_STDOUT, FD_STDERR, FD_FILE, FD_EPOLL,
+                          FD_PIPE_R, FD_PIPE_W, FD_EVENTFD } gb_fd_kind;
+
+typedef struct gb_epoll_ent { int fd; uint32_t events; uint64_t data; } gb_epoll_ent;
+
+typedef struct gb_fd {
+  gb_fd_kind kind;
+  char *data;          /* FD_FILE: contents (owned) */
+  size_t len, pos;
+  int pipe;            /* FD_PIPE_*: index into machine->pipes */
+  uint64_t counter;    /* FD_EVENTFD */
+  gb_epoll_ent *ep; int nep; /* FD_EPOLL interest list */
+  uint32_t flags;      /* O_* / FD_CLOEXEC as set */
+  int fdflags;
+  char *path;          /* for the trace */
+  int urandom;         /* FD_FILE: an endless stream from the seeded generator */
+} gb_fd;
+
+#define GB_MAX_FDS 256
+
+/* ---- pending action after a syscall (the hook stops; the run loop acts) ---- */
+typedef enum gb_pending { PEND_NONE, PEND_SWITCH, PEND_BLOCK, PEND_CLONE, PEND_EXIT_THREAD,
+                          PEND_STOP } gb_pending;
+
+typedef struct gb_sigaction { uint64_t handler, flags, restorer, mask; } gb_sigaction;
+
+typedef struct gb_milestone {
+  const char *name;     /* symbol name as asked */
+  const char *sym;      /* resolved symbol name */
+  uint64_t addr;
+  uint64_t hits;
+  uc_hook hh;
+  int is_until, is_main, is_schedule, is_runtime_main;
+} gb_milestone;
+
+typedef struct gb_tls_site { uint64_t addr; uint64_t count; } gb_tls_site;
+
+typedef struct gb_machine {
+  uc_engine *uc;
+  const gb_image *img;
+  const gb_stack *stack;
+  gb_emu_opts o;
+  gb_emu_result *res;
+
+  gb_mm mm;
+
+  gb_thread *th;
+  int nth, cap_th, cur;
+  int next_tid;
+  uint64_t wait_seq;
+  uint64_t switches;
+
+  /* counting and time */
+  uint64_t insns;         /* instructions of blocks entered (exact during boot) */
+  uint64_t blocks;
+  uint32_t slice;
+  uint64_t last_block, last_block_icount;
+  uint64_t idle_ns;       /* virtual time added when every thread slept */
+  uint64_t wall_start_ns;
+  int boot_phase;         /* 1 until the first runtime.schedule */
+  uc_hook hh_boot, hh_block, hh_sys, hh_intr;
+  uc_hook hh_rdtsc[16]; int nrdtsc;
+
+  /* block icount cache: open addressing */
+  uint64_t *bc_key; uint16_t *bc_val; size_t bc_cap, bc_n;
+
+  /* stop state */
+  gb_pending pending;
+  uint64_t pend_clone_flags, pend_clone_stack, pend_clone_ptid, pend_clone_ctid, pend_clone_tls;
+  int pend_child;
+  int quantum_stop;       /* stopped by the block hook at quantum_pc */
+  uint64_t quantum_pc;
+  int boot_end_stop;      /* first runtime.schedule reached: drop the boot hook */
+  gb_stop_kind stop;
+  int exit_code;
+  char stop_msg[256];
+
+  /* files, signals, rng */
+  gb_fd fds[GB_MAX_FDS];
+  struct gb_pipe { char buf[4096]; size_t len; int open_r, open_w; } pipes[16];
+  int npipes;
+  gb_sigaction sig[65];
+  uint64_t rng;           /* splitmix64 state for urandom/getrandom */
+
+  /* hooks and milestones */
+  gb_milestone ms[40]; int nms;
+  gb_tls_site *tls; int ntls;
+  uint64_t tls_other;     /* FS:-8 loads at unknown sites (never expected) */
+  uint64_t fs_set_count;
+  int boot_state_done;
+
+  /* trace */
+  cJSON *trace, *events, *syscall_counts;
+  uint64_t nevents, dropped_events, nsyscalls, nunknown;
+  char *out[3]; size_t out_len[3], out_cap[3];
+  uint64_t suppressed_signals;
+} gb_machine;
+
+/* machine.c */
+uint64_t gb_now_ns(gb_machine *m);       /* virtual monotonic ns */
+void gb_stop(gb_machine *m, gb_stop_kind k, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* guestmem.c: bounded guest access through Unicorn */
+int gb_read(gb_machine *m, uint64_t addr, void *buf, size_t n);
+int gb_write(gb_machine *m, uint64_t addr, const void *buf, size_t n);
+int gb_read_u32(gb_machine *m, uint64_t addr, uint32_t *v);
+int gb_read_u64(gb_machine *m, uint64_t addr, uint64_t *v);
+int gb_write_u32(gb_machine *m, uint64_t addr, uint32_t v);
+int gb_write_u64(gb_machine *m, uint64_t addr, uint64_t v);
+int gb_read_str(gb_machine *m, uint64_t addr, char *buf, size_t cap); /* NUL-terminated; -1 bad */
+uint64_t gb_reg(gb_machine *m, int reg);
+void gb_set_reg(gb_machine *m, int reg, uint64_t v);
+
+/* mm.c */
+int gb_mm_init(gb_machine *m);
+void gb_mm_free(gb_machine *m);
+/* Map [start,end) committed with prot (image, stack): 0 or -1. */
+int gb_mm_map_fixed(gb_machine *m, uint64_t start, uint64_t end, uint32_t prot, char tag);
+int64_t gb_mm_mmap(gb_machine *m, uint64_t addr, uint64_t len, int prot, int flags);
+int64_t gb_mm_munmap(gb_machine *m, uint64_t addr, uint64_t len);
+int64_t gb_mm_mprotect(gb_machine *m, uint64_t addr, uint64_t len, int prot);
+int64_t gb_mm_brk(gb_machine *m, uint64_t addr);
+int gb_mm_mapped(gb_machine *m, uint64_t addr, uint64_t len); /* committed all through */
+
+/* sched.c */
+gb_thread *gb_thread_new(gb_machine *m);
+gb_thread *gb_cur(gb_machine *m);
+void gb_block(gb_machine *m, gb_th_state st, uint64_t deadline);
+int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n);
+void gb_wake_epoll(gb_machine *m);
+int gb_sched_next(gb_machine *m); /* pick and switch; 0 ok, -1 stop set */
+int gb_sched_others_runnable(gb_machine *m);
+void gb_sched_expire(gb_machine *m);
+
+/* vclock.c */
+int gb_vclock_install(gb_machine *m);
+#define GB_REALTIME_EPOCH_NS 1700000000000000000ULL /* 2023-11-14T22:13:20Z */
+
+/* vsyscall.c */
+int gb_vsyscall_install(gb_machine *m);
+
+/* vfs.c */
+int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len); /* 0 or -errno */
+void gb_fds_init(gb_machine *m);
+void gb_fds_free(gb_machine *m);
+int gb_fd_alloc(gb_machine *m);
+void gb_rng_bytes(gb_machine *m, void *buf, size_t n);
+
+/* sys_table.c */
+void gb_syscall(gb_machine *m);
+
+/* hooks.c */
+int gb_hooks_install(gb_machine *m);
+void gb_hooks_end_boot(gb_machine *m);
+void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user);
+
+/* trace.c */
+void gb_trace_init(gb_machine *m);
+cJSON *gb_trace_event(gb_machine *m, const char *kind); /* appended; NULL when over the cap */
+cJSON *gb_hex(uint64_t v);
+void gb_trace_output(gb_machine *m, int fd, const char *buf, size_t n);
+void gb_trace_finish(gb_machine *m);
+cJSON *gb_regs_json(gb_machine *m);
+const char *gb_sym_name(gb_machine *m, uint64_t addr, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,47 @@
+/* sys.h — emu-internal: the syscall table's row type and every handler.
+ * A handler gets the six argument registers and the syscall's trace event (NULL when
+ * the trace is full) to add decoded details to; it returns the value for RAX (-errno
+ * on failure). Blocking, switching and exiting are requested through machine->pending. */
+#ifndef GOBOOT_EMU_SYS_H
+#define GOBOOT_EMU_SYS_H
+
+#include "machine.h"
+
+typedef int64_t (*gb_sys_fn)(gb_machine *m, const uint64_t *a, cJSON *ev);
+
+/* Argument formats, one letter per argument used:
+ *   d signed decimal   x hex   s NUL-terminated guest string   b buffer (length = next arg)
+ *   o octal (modes)   f fd */
+typedef struct gb_sys {
+  int nr;
+  const char *name;
+  gb_sys_fn fn;
+  const char *args;
+} gb_sys;
+
+const gb_sys *gb_sys_lookup(int nr);
+
+#define SYS(name) int64_t gb_sys_##name(gb_machine *m, const uint64_t *a, cJSON *ev)
+/* sys_mem.c */
+SYS(mmap); SYS(munmap); SYS(mprotect); SYS(brk); SYS(madvise); SYS(mincore); SYS(mremap);
+/* sys_file.c */
+SYS(read); SYS(write); SYS(writev); SYS(open); SYS(openat); SYS(close); SYS(fstat);
+SYS(newfstatat); SYS(stat); SYS(lseek); SYS(pread64); SYS(fcntl); SYS(ioctl); SYS(access);
+SYS(faccessat); SYS(readlinkat); SYS(readlink); SYS(dup); SYS(dup3); SYS(dup2); SYS(pipe2);
+SYS(pipe); SYS(eventfd2); SYS(epoll_create1); SYS(epoll_create); SYS(epoll_ctl); SYS(epoll_pwait);
+SYS(getdents64);
+/* sys_signal.c */
+SYS(rt_sigaction); SYS(rt_sigprocmask); SYS(sigaltstack); SYS(rt_sigreturn); SYS(kill);
+SYS(tkill); SYS(tgkill);
+/* sys_thread.c */
+SYS(clone); SYS(exit); SYS(exit_group); SYS(futex); SYS(sched_yield); SYS(gettid);
+SYS(set_tid_address); SYS(set_robust_list); SYS(sched_getaffinity); SYS(sched_setaffinity);
+/* sys_time.c */
+SYS(clock_gettime); SYS(clock_getres); SYS(gettimeofday); SYS(time); SYS(nanosleep);
+SYS(clock_nanosleep);
+/* sys_misc.c */
+SYS(arch_prctl); SYS(uname); SYS(getrlimit); SYS(prlimit64); SYS(getrandom); SYS(getpid);
+SYS(getppid); SYS(getuid); SYS(getcpu); SYS(zero); SYS(enosys_quiet);
+#undef SYS
+
+#endif

@@ -1,0 +1,490 @@
+/* sys_file.c — file descriptors over the virtual files (vfs.c): the standard streams
+ * (output captured and optionally echoed), virtual files, and the pipes, eventfds and
+ * epoll sets the netpoller creates. Nothing here touches a host file. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sys.h"
+
+#define CHUNK (1u << 20)
+#define O_ACCMODE_ 3
+#define AT_EMPTY_PATH_ 0x1000
+#define FD_CLOEXEC_ 1
+#define O_CLOEXEC_ 0x80000
+#define O_NONBLOCK_ 0x800
+
+static gb_fd *getfd(gb_machine *m, uint64_t fd) {
+  if (fd >= GB_MAX_FDS || m->fds[fd].kind == FD_NONE) return NULL;
+  return &m->fds[fd];
+}
+
+static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint64_t off,
+                         int use_off) {
+  if (n > CHUNK) n = CHUNK;
+  if (f->kind == FD_STDIN) return 0;
+  if (f->kind == FD_FILE && f->urandom) {
+    unsigned char tmp[4096];
+    uint64_t done = 0;
+    while (done < n) {
+      size_t k = n - done < sizeof tmp ? (size_t)(n - done) : sizeof tmp;
+      gb_rng_bytes(m, tmp, k);
+      if (gb_write(m, buf + done, tmp, k) < 0) return done ? (int64_t)done : -EFAULT;
+      done += k;
+    }
+    return (int64_t)n;
+  }
+  if (f->kind == FD_FILE) {
+    size_t pos = use_off ? (size_t)off : f->pos;
+    if (pos >= f->len) return 0;
+    size_t k = f->len - pos < n ? f->len - pos : (size_t)n;
+    if (gb_write(m, buf, f->data + pos, k) < 0) return -EFAULT;
+    if (!use_off) f->pos += k;
+    return (int64_t)k;
+  }
+  if (f->kind == FD_PIPE_R) {
+    struct gb_pipe *p = &m->pipes[f->pipe];
+    if (p->len == 0) return p->open_w ? -EAGAIN : 0;
+    size_t k = p->len < n ? p->len : (size_t)n;
+    if (gb_write(m, buf, p->buf, k) < 0) return -EFAULT;
+    memmove(p->buf, p->buf + k, p->len - k);
+    p->len -= k;
+    return (int64_t)k;
+  }
+  if (f->kind == FD_EVENTFD) {
+    if (n < 8) return -EINVAL;
+    if (f->counter == 0) return -EAGAIN;
+    if (gb_write_u64(m, buf, f->counter) < 0) return -EFAULT;
+    f->counter = 0;
+    return 8;
+  }
+  return -EINVAL;
+}
+
+int64_t gb_sys_read(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f) return -EBADF;
+  return read_into(m, f, a[1], a[2], 0, 0);
+}
+
+int64_t gb_sys_pread64(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f) return -EBADF;
+  if (f->kind != FD_FILE || f->urandom) return -ESPIPE;
+  if ((int64_t)a[3] < 0) return -EINVAL;
+  return read_into(m, f, a[1], a[2], a[3], 1);
+}
+
+static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n) {
+  gb_fd *f = getfd(m, (uint64_t)fdn);
+  if (!f) return -EBADF;
+  if (f->kind == FD_STDOUT || f->kind == FD_STDERR) {
+    char tmp[4096];
+    uint64_t done = 0;
+    while (done < n && done < (64u << 20)) {
+      size_t k = n - done < sizeof tmp ? (size_t)(n - done) : sizeof tmp;
+      if (gb_read(m, buf + done, tmp, k) < 0) return done ? (int64_t)done : -EFAULT;
+      gb_trace_output(m, f->kind == FD_STDOUT ? 1 : 2, tmp, k);
+      done += k;
+    }
+    return (int64_t)done;
+  }
+  if (f->kind == FD_PIPE_W) {
+    struct gb_pipe *p = &m->pipes[f->pipe];
+    if (!p->open_r) return -EPIPE;
+    size_t room = sizeof p->buf - p->len;
+    if (room == 0) return -EAGAIN;
+    size_t k = n < room ? (size_t)n : room;
+    if (gb_read(m, buf, p->buf + p->len, k) < 0) return -EFAULT;
+    p->len += k;
+    gb_wake_epoll(m);
+    return (int64_t)k;
+  }
+  if (f->kind == FD_EVENTFD) {
+    uint64_t v;
+    if (n < 8) return -EINVAL;
+    if (gb_read_u64(m, buf, &v) < 0) return -EFAULT;
+    f->counter += v;
+    gb_wake_epoll(m);
+    return 8;
+  }
+  return -EBADF;
+}
+
+int64_t gb_sys_write(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  return write_from(m, (int)a[0], a[1], a[2]);
+}
+
+int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if (a[2] > 1024) return -EINVAL;
+  int64_t total = 0;
+  for (uint64_t i = 0; i < a[2]; i++) {
+    uint64_t iov[2];
+    if (gb_read(m, a[1] + 16 * i, iov, 16) < 0) return total ? total : -EFAULT;
+    int64_t r = write_from(m, (int)a[0], iov[0], iov[1]);
+    if (r < 0) return total ? total : r;
+    total += r;
+    if ((uint64_t)r < iov[1]) break;
+  }
+  return total;
+}
+
+static int64_t do_open(gb_machine *m, uint64_t path_addr, uint64_t flags, cJSON *ev) {
+  char path[4096];
+  if (gb_read_str(m, path_addr, path, sizeof path) < 0) return -EFAULT;
+  char *data;
+  size_t len;
+  int r = gb_vfs_open(m, path, &data, &len);
+  if (r < 0) return r;
+  if ((flags & O_ACCMODE_) != 0) {
+    free(data);
+    return -EACCES; /* every virtual file is read-only */
+  }
+  int fd = gb_fd_alloc(m);
+  if (fd < 0) {
+    free(data);
+    return fd;
+  }
+  gb_fd *f = &m->fds[fd];
+  memset(f, 0, sizeof *f);
+  f->kind = FD_FILE;
+  f->urandom = r == 1;
+  f->data = data;
+  f->len = len;
+  f->flags = (uint32_t)(flags & ~O_CLOEXEC_);
+  f->fdflags = (flags & O_CLOEXEC_) ? FD_CLOEXEC_ : 0;
+  f->path = strdup(path);
+  if (ev) cJSON_AddBoolToObject(ev, "virtual", 1);
+  return fd;
+}
+
+int64_t gb_sys_open(gb_machine *m, const uint64_t *a, cJSON *ev) { return do_open(m, a[0], a[1], ev); }
+int64_t gb_sys_openat(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  return do_open(m, a[1], a[2], ev);
+}
+
+static void release(gb_machine *m, gb_fd *f) {
+  if (f->kind == FD_PIPE_R) m->pipes[f->pipe].open_r = 0;
+  if (f->kind == FD_PIPE_W) m->pipes[f->pipe].open_w = 0;
+  free(f->data);
+  free(f->ep);
+  free(f->path);
+  memset(f, 0, sizeof *f);
+}
+
+int64_t gb_sys_close(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f) return -EBADF;
+  release(m, f);
+  return 0;
+}
+
+static int64_t fill_stat(gb_machine *m, uint64_t buf, uint32_t mode, uint64_t size, uint64_t ino) {
+  unsigned char st[144];
+  memset(st, 0, sizeof st);
+  uint64_t dev = 0x16, nlink = 1, blksize = 4096, blocks = (size + 511) / 512;
+  uint64_t rdev = (mode & 0170000) == 0020000 ? 0x8800 : 0;
+  memcpy(st + 0, &dev, 8);
+  memcpy(st + 8, &ino, 8);
+  memcpy(st + 16, &nlink, 8);
+  memcpy(st + 24, &mode, 4);
+  memcpy(st + 40, &rdev, 8);
+  memcpy(st + 48, &size, 8);
+  memcpy(st + 56, &blksize, 8);
+  memcpy(st + 64, &blocks, 8);
+  return gb_write(m, buf, st, sizeof st) < 0 ? -EFAULT : 0;
+}
+
+int64_t gb_sys_fstat(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f) return -EBADF;
+  switch (f->kind) {
+  case FD_STDIN: case FD_STDOUT: case FD_STDERR:
+    return fill_stat(m, a[1], 0020620, 0, 3 + a[0]); /* a character device, like a tty */
+  case FD_FILE: return fill_stat(m, a[1], f->urandom ? 0020666 : 0100444, f->len, 100 + a[0]);
+  case FD_PIPE_R: case FD_PIPE_W: return fill_stat(m, a[1], 0010600, 0, 200 + a[0]);
+  default: return fill_stat(m, a[1], 0000600, 0, 300 + a[0]);
+  }
+}
+
+static int64_t stat_path(gb_machine *m, uint64_t path_addr, uint64_t buf) {
+  char path[4096];
+  if (gb_read_str(m, path_addr, path, sizeof path) < 0) return -EFAULT;
+  char *data;
+  size_t len;
+  int r = gb_vfs_open(m, path, &data, &len);
+  if (r < 0) return r;
+  free(data);
+  return fill_stat(m, buf, r == 1 ? 0020666 : 0100444, len, 1000);
+}
+
+int64_t gb_sys_stat(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  return stat_path(m, a[0], a[1]);
+}
+
+int64_t gb_sys_newfstatat(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  char c = 1;
+  if ((a[3] & AT_EMPTY_PATH_) && gb_read(m, a[1], &c, 1) == 0 && c == 0) {
+    uint64_t b[2] = {a[0], a[2]};
+    return gb_sys_fstat(m, b, ev);
+  }
+  return stat_path(m, a[1], a[2]);
+}
+
+int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f) return -EBADF;
+  if (f->kind != FD_FILE || f->urandom) return -ESPIPE;
+  int64_t base = a[2] == 0 ? 0 : a[2] == 1 ? (int64_t)f->pos : a[2] == 2 ? (int64_t)f->len : -1;
+  if (base < 0) return -EINVAL;
+  int64_t np = base + (int64_t)a[1];
+  if (np < 0) return -EINVAL;
+  f->pos = (size_t)np;
+  return np;
+}
+
+static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
+  gb_fd *t = &m->fds[to];
+  if (t->kind != FD_NONE) release(m, t);
+  *t = *f;
+  t->data = NULL;
+  t->ep = NULL;
+  t->path = f->path ? strdup(f->path) : NULL;
+  if (f->data) {
+    t->data = malloc(f->len ? f->len : 1);
+    if (!t->data) return -ENOMEM;
+    memcpy(t->data, f->data, f->len);
+  }
+  if (f->ep) {
+    t->ep = malloc(sizeof *f->ep * (size_t)(f->nep ? f->nep : 1));
+    if (!t->ep) return -ENOMEM;
+    memcpy(t->ep, f->ep, sizeof *f->ep * (size_t)f->nep);
+  }
+  t->fdflags = 0;
+  return to;
+}
+
+int64_t gb_sys_fcntl(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f) return -EBADF;
+  switch (a[1]) {
+  case 0: case 1030: { /* F_DUPFD, F_DUPFD_CLOEXEC */
+    for (uint64_t i = a[2]; i < GB_MAX_FDS; i++)
+      if (m->fds[i].kind == FD_NONE) {
+        int64_t r = dup_to(m, f, (int)i);
+        if (r >= 0 && a[1] == 1030) m->fds[i].fdflags = FD_CLOEXEC_;
+        return r;
+      }
+    return -EMFILE;
+  }
+  case 1: return f->fdflags;                   /* F_GETFD */
+  case 2: f->fdflags = (int)(a[2] & 1); return 0; /* F_SETFD */
+  case 3: /* F_GETFL: the standard streams look like a terminal opened O_RDWR */
+    if (f->kind == FD_STDIN || f->kind == FD_STDOUT || f->kind == FD_STDERR) return 2 | (f->flags & O_NONBLOCK_);
+    return f->flags;
+  case 4: f->flags = (f->flags & O_ACCMODE_) | (uint32_t)(a[2] & ~(uint64_t)O_ACCMODE_); return 0;
+  default: return -EINVAL;
+  }
+}
+
+int64_t gb_sys_ioctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  return getfd(m, a[0]) ? -ENOTTY : -EBADF;
+}
+
+static int64_t exists(gb_machine *m, uint64_t path_addr) {
+  char path[4096];
+  if (gb_read_str(m, path_addr, path, sizeof path) < 0) return -EFAULT;
+  char *data;
+  size_t len;
+  int r = gb_vfs_open(m, path, &data, &len);
+  free(data);
+  return r < 0 ? r : 0;
+}
+
+int64_t gb_sys_access(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  return exists(m, a[0]);
+}
+int64_t gb_sys_faccessat(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  return exists(m, a[1]);
+}
+int64_t gb_sys_readlink(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  int64_t r = exists(m, a[0]);
+  return r < 0 ? r : -EINVAL; /* no virtual file is a symlink */
+}
+int64_t gb_sys_readlinkat(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  int64_t r = exists(m, a[1]);
+  return r < 0 ? r : -EINVAL;
+}
+
+int64_t gb_sys_dup(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f) return -EBADF;
+  int to = gb_fd_alloc(m);
+  return to < 0 ? to : dup_to(m, f, to);
+}
+
+int64_t gb_sys_dup3(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f || a[1] >= GB_MAX_FDS) return -EBADF;
+  if (a[0] == a[1]) return -EINVAL;
+  int64_t r = dup_to(m, f, (int)a[1]);
+  if (r >= 0 && (a[2] & O_CLOEXEC_)) m->fds[a[1]].fdflags = FD_CLOEXEC_;
+  return r;
+}
+
+int64_t gb_sys_dup2(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f || a[1] >= GB_MAX_FDS) return -EBADF;
+  if (a[0] == a[1]) return (int64_t)a[1];
+  return dup_to(m, f, (int)a[1]);
+}
+
+int64_t gb_sys_pipe2(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if (m->npipes >= (int)(sizeof m->pipes / sizeof m->pipes[0])) return -ENFILE;
+  int r = gb_fd_alloc(m);
+  if (r < 0) return r;
+  m->fds[r].kind = FD_PIPE_R; /* reserve before looking for the second */
+  int w = gb_fd_alloc(m);
+  if (w < 0) {
+    m->fds[r].kind = FD_NONE;
+    return w;
+  }
+  int32_t fds[2] = {r, w};
+  if (gb_write(m, a[0], fds, sizeof fds) < 0) {
+    m->fds[r].kind = FD_NONE;
+    return -EFAULT;
+  }
+  int p = m->npipes++;
+  memset(&m->pipes[p], 0, sizeof m->pipes[p]);
+  m->pipes[p].open_r = m->pipes[p].open_w = 1;
+  gb_fd *fr = &m->fds[r], *fw = &m->fds[w];
+  memset(fw, 0, sizeof *fw);
+  fr->kind = FD_PIPE_R;
+  fw->kind = FD_PIPE_W;
+  fr->pipe = fw->pipe = p;
+  fr->flags = (uint32_t)(a[1] & O_NONBLOCK_);
+  fw->flags = 1 | (uint32_t)(a[1] & O_NONBLOCK_);
+  fr->fdflags = fw->fdflags = (a[1] & O_CLOEXEC_) ? FD_CLOEXEC_ : 0;
+  return 0;
+}
+
+int64_t gb_sys_pipe(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  uint64_t b[2] = {a[0], 0};
+  return gb_sys_pipe2(m, b, ev);
+}
+
+int64_t gb_sys_eventfd2(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  int fd = gb_fd_alloc(m);
+  if (fd < 0) return fd;
+  gb_fd *f = &m->fds[fd];
+  memset(f, 0, sizeof *f);
+  f->kind = FD_EVENTFD;
+  f->counter = (uint32_t)a[0];
+  f->flags = 2 | (uint32_t)(a[1] & O_NONBLOCK_);
+  f->fdflags = (a[1] & O_CLOEXEC_) ? FD_CLOEXEC_ : 0;
+  return fd;
+}
+
+int64_t gb_sys_epoll_create1(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  int fd = gb_fd_alloc(m);
+  if (fd < 0) return fd;
+  gb_fd *f = &m->fds[fd];
+  memset(f, 0, sizeof *f);
+  f->kind = FD_EPOLL;
+  f->fdflags = (a[0] & O_CLOEXEC_) ? FD_CLOEXEC_ : 0;
+  return fd;
+}
+
+int64_t gb_sys_epoll_create(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  if ((int64_t)a[0] <= 0) return -EINVAL;
+  uint64_t b[1] = {0};
+  return gb_sys_epoll_create1(m, b, ev);
+}
+
+int64_t gb_sys_epoll_ctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *e = getfd(m, a[0]);
+  if (!e || !getfd(m, a[2])) return -EBADF;
+  if (e->kind != FD_EPOLL) return -EINVAL;
+  int idx = -1;
+  for (int i = 0; i < e->nep; i++)
+    if (e->ep[i].fd == (int)a[2]) idx = i;
+  unsigned char raw[12];
+  if (a[1] != 2 && gb_read(m, a[3], raw, sizeof raw) < 0) return -EFAULT;
+  gb_epoll_ent ent = {(int)a[2], 0, 0};
+  memcpy(&ent.events, raw, 4);
+  memcpy(&ent.data, raw + 4, 8);
+  switch (a[1]) {
+  case 1: { /* ADD */
+    if (idx >= 0) return -EEXIST;
+    gb_epoll_ent *n = realloc(e->ep, sizeof *n * (size_t)(e->nep + 1));
+    if (!n) return -ENOMEM;
+    e->ep = n;
+    e->ep[e->nep++] = ent;
+    return 0;
+  }
+  case 2: /* DEL */
+    if (idx < 0) return -ENOENT;
+    e->ep[idx] = e->ep[--e->nep];
+    return 0;
+  case 3: /* MOD */
+    if (idx < 0) return -ENOENT;
+    e->ep[idx] = ent;
+    return 0;
+  default: return -EINVAL;
+  }
+}
+
+static int readable(gb_machine *m, int fd) {
+  gb_fd *f = getfd(m, (uint64_t)fd);
+  if (!f) return 0;
+  if (f->kind == FD_PIPE_R) return m->pipes[f->pipe].len > 0 || !m->pipes[f->pipe].open_w;
+  if (f->kind == FD_EVENTFD) return f->counter > 0;
+  return 0;
+}
+
+int64_t gb_sys_epoll_pwait(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  gb_fd *e = getfd(m, a[0]);
+  if (!e) return -EBADF;
+  if (e->kind != FD_EPOLL || (int64_t)a[2] <= 0) return -EINVAL;
+  int n = 0;
+  for (int i = 0; i < e->nep && n < (int)a[2]; i++) {
+    if (!(e->ep[i].events & 1) || !readable(m, e->ep[i].fd)) continue;
+    unsigned char raw[12];
+    uint32_t evs = 1;
+    memcpy(raw, &evs, 4);
+    memcpy(raw + 4, &e->ep[i].data, 8);
+    if (gb_write(m, a[1] + 12u * (unsigned)n, raw, sizeof raw) < 0) return -EFAULT;
+    n++;
+  }
+  int timeout = (int)a[3];
+  if (n > 0 || timeout == 0) return n;
+  if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
+  gb_block(m, TH_EPOLL, timeout < 0 ? GB_NEVER : gb_now_ns(m) + (uint64_t)timeout * 1000000ULL);
+  return 0;
+}
+
+int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  return getfd(m, a[0]) ? -ENOTDIR : -EBADF;
+}

@@ -1,0 +1,123 @@
+/* sys_misc.c — identity, limits, randomness and the FS base: fixed answers that do
+ * not depend on the host (pid 1000, tids from 1000, uid 1000, Linux 6.1 x86_64). */
+#include <errno.h>
+#include <string.h>
+
+#include "sys.h"
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define GB_PID 1000
+#define GB_PPID 999
+#define GB_UID 1000
+
+int64_t gb_sys_arch_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  if (a[0] == ARCH_SET_FS) {
+    if (a[1] >= 0x800000000000ULL) return -EPERM; /* not a canonical user address */
+    gb_set_reg(m, UC_X86_REG_FS_BASE, a[1]);
+    gb_cur(m)->fs_base = a[1];
+    m->fs_set_count++;
+    if (ev) {
+      char b[160];
+      cJSON_AddStringToObject(ev, "fs_in", gb_sym_name(m, a[1], b, sizeof b));
+      cJSON *exp = NULL;
+      const gb_sym *m0 = gb_sym_find(m->img, "runtime.m0");
+      if (m0 && m->img->layout.m_tls > 0) {
+        uint64_t want = m0->addr + (uint64_t)m->img->layout.m_tls + 8;
+        exp = gb_hex(want);
+        cJSON_AddBoolToObject(ev, "is_m0_tls_plus_8", a[1] == want);
+      }
+      if (exp) cJSON_AddItemToObject(ev, "expected_m0", exp);
+    }
+    return 0;
+  }
+  if (a[0] == ARCH_GET_FS) {
+    uint64_t fs = gb_reg(m, UC_X86_REG_FS_BASE);
+    return gb_write_u64(m, a[1], fs) < 0 ? -EFAULT : 0;
+  }
+  return -EINVAL;
+}
+
+int64_t gb_sys_uname(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  char u[6][65];
+  memset(u, 0, sizeof u);
+  strcpy(u[0], "Linux");
+  strcpy(u[1], "goboot");
+  strcpy(u[2], "6.1.0-goboot");
+  strcpy(u[3], "#1 SMP PREEMPT_DYNAMIC");
+  strcpy(u[4], "x86_64");
+  strcpy(u[5], "(none)");
+  return gb_write(m, a[0], u, sizeof u) < 0 ? -EFAULT : 0;
+}
+
+static void limit(uint64_t res, uint64_t v[2]) {
+  switch (res) {
+  case 3: v[0] = 8ULL << 20; v[1] = ~0ULL; break;   /* RLIMIT_STACK */
+  case 7: v[0] = 20000; v[1] = 20000; break;         /* RLIMIT_NOFILE (UNICORN-NOTES §5) */
+  case 6: v[0] = v[1] = 63704; break;                /* RLIMIT_NPROC */
+  case 4: v[0] = 0; v[1] = ~0ULL; break;             /* RLIMIT_CORE */
+  default: v[0] = v[1] = ~0ULL; break;               /* unlimited */
+  }
+}
+
+int64_t gb_sys_getrlimit(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if (a[0] > 15) return -EINVAL;
+  uint64_t v[2];
+  limit(a[0], v);
+  return gb_write(m, a[1], v, sizeof v) < 0 ? -EFAULT : 0;
+}
+
+int64_t gb_sys_prlimit64(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if (a[1] > 15) return -EINVAL;
+  if (a[0] != 0 && a[0] != GB_PID) return -ESRCH;
+  uint64_t v[2];
+  limit(a[1], v);
+  if (a[3] && gb_write(m, a[3], v, sizeof v) < 0) return -EFAULT;
+  return a[2] ? -EPERM : 0; /* limits are fixed: raising or lowering them is refused */
+}
+
+int64_t gb_sys_getrandom(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  uint64_t n = a[1] > (1u << 20) ? (1u << 20) : a[1];
+  unsigned char tmp[4096];
+  for (uint64_t done = 0; done < n;) {
+    size_t k = n - done < sizeof tmp ? (size_t)(n - done) : sizeof tmp;
+    gb_rng_bytes(m, tmp, k);
+    if (gb_write(m, a[0] + done, tmp, k) < 0) return done ? (int64_t)done : -EFAULT;
+    done += k;
+  }
+  return (int64_t)n;
+}
+
+int64_t gb_sys_getpid(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)m; (void)a; (void)ev;
+  return GB_PID;
+}
+int64_t gb_sys_getppid(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)m; (void)a; (void)ev;
+  return GB_PPID;
+}
+int64_t gb_sys_getuid(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)m; (void)a; (void)ev;
+  return GB_UID;
+}
+int64_t gb_sys_getcpu(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  uint32_t zero = 0;
+  if (a[0] && gb_write(m, a[0], &zero, 4) < 0) return -EFAULT;
+  if (a[1] && gb_write(m, a[1], &zero, 4) < 0) return -EFAULT;
+  return 0;
+}
+int64_t gb_sys_zero(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)m; (void)a; (void)ev;
+  return 0;
+}
+/* Known syscalls a Go runtime probes and copes without (rseq, clone3): -ENOSYS as
+ * for an unknown one, but named in the trace. */
+int64_t gb_sys_enosys_quiet(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)m; (void)a; (void)ev;
+  return -ENOSYS;
+}

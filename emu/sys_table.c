@@ -1,0 +1,187 @@
+/* sys_table.c — THE syscall table: one row per Linux x86-64 syscall goboot emulates,
+ * with its number, name, handler and how its arguments print in the trace. The
+ * dispatcher and the tracer both read this table, so they cannot disagree. A number
+ * missing here returns -ENOSYS and leaves an "unknown_syscall" event. Rows are sorted
+ * by number (a unit test checks it). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sys.h"
+
+#define ROW(nr, name, args) {nr, #name, gb_sys_##name, args}
+static const gb_sys table[] = {
+  ROW(0, read, "fxd"),
+  ROW(1, write, "fbd"),
+  ROW(2, open, "sxo"),
+  ROW(3, close, "f"),
+  ROW(4, stat, "sx"),
+  ROW(5, fstat, "fx"),
+  {6, "lstat", gb_sys_stat, "sx"},
+  ROW(8, lseek, "fdd"),
+  ROW(9, mmap, "xxxxfx"),
+  ROW(10, mprotect, "xxx"),
+  ROW(11, munmap, "xx"),
+  ROW(12, brk, "x"),
+  ROW(13, rt_sigaction, "dxxd"),
+  ROW(14, rt_sigprocmask, "dxxd"),
+  ROW(15, rt_sigreturn, ""),
+  ROW(16, ioctl, "fxx"),
+  ROW(17, pread64, "fxdd"),
+  ROW(20, writev, "fxd"),
+  ROW(21, access, "so"),
+  ROW(22, pipe, "x"),
+  ROW(24, sched_yield, ""),
+  ROW(25, mremap, "xxxxx"),
+  ROW(27, mincore, "xxx"),
+  ROW(28, madvise, "xxd"),
+  ROW(32, dup, "f"),
+  ROW(33, dup2, "ff"),
+  ROW(35, nanosleep, "xx"),
+  ROW(39, getpid, ""),
+  ROW(56, clone, "xxxxx"),
+  ROW(60, exit, "d"),
+  ROW(62, kill, "dd"),
+  ROW(63, uname, "x"),
+  ROW(72, fcntl, "fdx"),
+  ROW(89, readlink, "sxd"),
+  ROW(96, gettimeofday, "xx"),
+  ROW(97, getrlimit, "dx"),
+  ROW(102, getuid, ""),
+  {104, "getgid", gb_sys_getuid, ""},
+  {107, "geteuid", gb_sys_getuid, ""},
+  {108, "getegid", gb_sys_getuid, ""},
+  ROW(110, getppid, ""),
+  ROW(131, sigaltstack, "xx"),
+  ROW(158, arch_prctl, "xx"),
+  ROW(186, gettid, ""),
+  ROW(200, tkill, "dd"),
+  ROW(201, time, "x"),
+  ROW(202, futex, "xdxxxx"),
+  ROW(203, sched_setaffinity, "ddx"),
+  ROW(204, sched_getaffinity, "ddx"),
+  ROW(213, epoll_create, "d"),
+  ROW(217, getdents64, "fxd"),
+  ROW(218, set_tid_address, "x"),
+  ROW(228, clock_gettime, "dx"),
+  ROW(229, clock_getres, "dx"),
+  ROW(230, clock_nanosleep, "dxxx"),
+  ROW(231, exit_group, "d"),
+  {232, "epoll_wait", gb_sys_epoll_pwait, "fxdd"},
+  ROW(233, epoll_ctl, "fdfx"),
+  ROW(234, tgkill, "ddd"),
+  ROW(257, openat, "dsxo"),
+  ROW(262, newfstatat, "dsxx"),
+  ROW(267, readlinkat, "dsxd"),
+  ROW(269, faccessat, "dso"),
+  ROW(273, set_robust_list, "xd"),
+  ROW(281, epoll_pwait, "fxddx"),
+  ROW(290, eventfd2, "dx"),
+  ROW(291, epoll_create1, "x"),
+  ROW(292, dup3, "ffx"),
+  ROW(293, pipe2, "xx"),
+  ROW(302, prlimit64, "ddxx"),
+  ROW(309, getcpu, "xxx"),
+  ROW(318, getrandom, "xdx"),
+  {334, "rseq", gb_sys_enosys_quiet, "xdxx"},
+  {435, "clone3", gb_sys_enosys_quiet, "xd"},
+  {439, "faccessat2", gb_sys_faccessat, "dsox"},
+};
+
+const gb_sys *gb_sys_lookup(int nr) {
+  size_t lo = 0, hi = sizeof table / sizeof table[0];
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (table[mid].nr == nr) return &table[mid];
+    if (table[mid].nr < nr) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
+}
+
+int gb_sys_table_check(void); /* for tests: 0 when sorted and unique */
+int gb_sys_table_check(void) {
+  for (size_t i = 1; i < sizeof table / sizeof table[0]; i++)
+    if (table[i].nr <= table[i - 1].nr) return -1;
+  return 0;
+}
+
+static const char *const errnames[] = {
+  [EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH", [EINTR] = "EINTR",
+  [EBADF] = "EBADF", [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM", [EACCES] = "EACCES",
+  [EFAULT] = "EFAULT", [EEXIST] = "EEXIST", [ENOTDIR] = "ENOTDIR", [EINVAL] = "EINVAL",
+  [EMFILE] = "EMFILE", [ENOTTY] = "ENOTTY", [ESPIPE] = "ESPIPE", [ENOSYS] = "ENOSYS",
+  [ETIMEDOUT] = "ETIMEDOUT", [ENODEV] = "ENODEV", [ERANGE] = "ERANGE",
+};
+
+static cJSON *fmt_ret(int64_t r) {
+  if (r < 0 && r >= -4095) {
+    char buf[32];
+    uint64_t e = (uint64_t)-r;
+    if (e < sizeof errnames / sizeof errnames[0] && errnames[e])
+      snprintf(buf, sizeof buf, "-%s", errnames[e]);
+    else
+      snprintf(buf, sizeof buf, "-%llu", (unsigned long long)e);
+    return cJSON_CreateString(buf);
+  }
+  if (r >= 0 && r < (1 << 30)) return cJSON_CreateNumber((double)r);
+  return gb_hex((uint64_t)r);
+}
+
+static cJSON *fmt_arg(gb_machine *m, char f, const uint64_t *a, int i) {
+  char buf[256];
+  switch (f) {
+  case 'd': return cJSON_CreateNumber((double)(int64_t)a[i]);
+  case 'f': return cJSON_CreateNumber((double)(int32_t)a[i]);
+  case 'o': snprintf(buf, sizeof buf, "0%llo", (unsigned long long)a[i]); return cJSON_CreateString(buf);
+  case 's':
+    if (gb_read_str(m, a[i], buf, sizeof buf) < 0) return gb_hex(a[i]);
+    return cJSON_CreateString(buf);
+  case 'b': {
+    size_t n = a[i + 1] < 200 ? (size_t)a[i + 1] : 200;
+    if (gb_read(m, a[i], buf, n) < 0) return gb_hex(a[i]);
+    buf[n] = 0;
+    for (size_t k = 0; k < n; k++) /* keep the trace valid UTF-8 and one line per byte */
+      if ((unsigned char)buf[k] >= 0x80 || buf[k] == 0) buf[k] = '?';
+    return cJSON_CreateString(buf);
+  }
+  default: return gb_hex(a[i]);
+  }
+}
+
+void gb_syscall(gb_machine *m) {
+  static const int regs[6] = {UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RDX,
+                              UC_X86_REG_R10, UC_X86_REG_R8, UC_X86_REG_R9};
+  uint64_t a[6];
+  int nr = (int)gb_reg(m, UC_X86_REG_RAX);
+  for (int i = 0; i < 6; i++) a[i] = gb_reg(m, regs[i]);
+  m->nsyscalls++;
+  const gb_sys *s = gb_sys_lookup(nr);
+  cJSON *ev = gb_trace_event(m, s ? "syscall" : "unknown_syscall");
+  if (ev) {
+    cJSON_AddNumberToObject(ev, "nr", nr);
+    if (s) {
+      cJSON_AddStringToObject(ev, "name", s->name);
+      cJSON *args = cJSON_AddArrayToObject(ev, "args");
+      for (int i = 0; s->args[i] && i < 6; i++) cJSON_AddItemToArray(args, fmt_arg(m, s->args[i], a, i));
+    } else {
+      cJSON *args = cJSON_AddArrayToObject(ev, "args");
+      for (int i = 0; i < 6; i++) cJSON_AddItemToArray(args, gb_hex(a[i]));
+    }
+  }
+  int64_t ret;
+  if (s) {
+    ret = s->fn(m, a, ev);
+  } else {
+    m->nunknown++;
+    ret = -ENOSYS;
+  }
+  gb_set_reg(m, UC_X86_REG_RAX, (uint64_t)ret);
+  if (ev) cJSON_AddItemToObject(ev, "ret", fmt_ret(ret));
+  /* per-name counts in the summary */
+  char key[32];
+  if (!s) snprintf(key, sizeof key, "unknown_%d", nr);
+  cJSON *c = cJSON_GetObjectItemCaseSensitive(m->syscall_counts, s ? s->name : key);
+  if (c) cJSON_SetNumberValue(c, c->valuedouble + 1);
+  else cJSON_AddNumberToObject(m->syscall_counts, s ? s->name : key, 1);
+}

@@ -1,0 +1,90 @@
+/* sys_time.c — clocks and sleeps on the virtual clock (vclock.c). CLOCK_REALTIME is
+ * the monotonic clock plus a fixed epoch (GB_REALTIME_EPOCH_NS); sleeps block the
+ * thread until its virtual deadline. */
+#include <errno.h>
+
+#include "sys.h"
+
+static int64_t clock_ns(gb_machine *m, uint64_t clk, uint64_t *ns) {
+  uint64_t now = gb_now_ns(m);
+  switch (clk) {
+  case 0: case 5: case 8: case 11: *ns = GB_REALTIME_EPOCH_NS + now; return 0; /* REALTIME* , TAI */
+  case 1: case 2: case 3: case 4: case 6: case 7: case 9: *ns = now; return 0;
+  default: return -EINVAL;
+  }
+}
+
+static int64_t put_ts(gb_machine *m, uint64_t addr, uint64_t ns) {
+  int64_t ts[2] = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL)};
+  return gb_write(m, addr, ts, sizeof ts) < 0 ? -EFAULT : 0;
+}
+
+int64_t gb_sys_clock_gettime(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  uint64_t ns;
+  int64_t r = clock_ns(m, a[0], &ns);
+  return r < 0 ? r : put_ts(m, a[1], ns);
+}
+
+int64_t gb_sys_clock_getres(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  uint64_t ns;
+  int64_t r = clock_ns(m, a[0], &ns);
+  if (r < 0) return r;
+  return a[1] ? put_ts(m, a[1], 1) : 0;
+}
+
+int64_t gb_sys_gettimeofday(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  uint64_t ns = GB_REALTIME_EPOCH_NS + gb_now_ns(m);
+  if (a[0]) {
+    int64_t tv[2] = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL / 1000)};
+    if (gb_write(m, a[0], tv, sizeof tv) < 0) return -EFAULT;
+  }
+  if (a[1]) {
+    int32_t tz[2] = {0, 0};
+    if (gb_write(m, a[1], tz, sizeof tz) < 0) return -EFAULT;
+  }
+  return 0;
+}
+
+int64_t gb_sys_time(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  int64_t s = (int64_t)((GB_REALTIME_EPOCH_NS + gb_now_ns(m)) / 1000000000ULL);
+  if (a[0] && gb_write(m, a[0], &s, 8) < 0) return -EFAULT;
+  return s;
+}
+
+static int64_t sleep_until(gb_machine *m, uint64_t deadline, cJSON *ev) {
+  if (deadline <= gb_now_ns(m)) return 0;
+  if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
+  gb_block(m, TH_SLEEP, deadline);
+  return 0;
+}
+
+static int64_t read_req(gb_machine *m, uint64_t addr, uint64_t *ns) {
+  int64_t ts[2];
+  if (gb_read(m, addr, ts, sizeof ts) < 0) return -EFAULT;
+  if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000) return -EINVAL;
+  *ns = (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
+  return 0;
+}
+
+int64_t gb_sys_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  uint64_t ns;
+  int64_t r = read_req(m, a[0], &ns);
+  return r < 0 ? r : sleep_until(m, gb_now_ns(m) + ns, ev);
+}
+
+int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  uint64_t ns, now_clk;
+  int64_t r = clock_ns(m, a[0], &now_clk);
+  if (r < 0) return r;
+  if ((r = read_req(m, a[2], &ns)) < 0) return r;
+  uint64_t now = gb_now_ns(m);
+  if (a[1] & 1) { /* TIMER_ABSTIME, on the named clock */
+    uint64_t rel = ns > now_clk ? ns - now_clk : 0;
+    return sleep_until(m, now + rel, ev);
+  }
+  return sleep_until(m, now + ns, ev);
+}

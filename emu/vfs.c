@@ -1,0 +1,120 @@
+/* vfs.c — the only files a guest can see, all made up from the run's inputs:
+ *   /sys/kernel/mm/transparent_hugepage/hpage_pmd_size  "2097152\n"
+ *   /proc/self/auxv       the auxv bytes of the synthesized stack (pairs + AT_NULL)
+ *   /proc/version         a fixed Linux 6.1 banner
+ *   /dev/urandom, /dev/random   bytes from the seeded generator
+ *   /proc/self/cgroup, /proc/self/mountinfo, the cgroup cpu files: only when the
+ *   options configure a cgroup (default none: ENOENT, so Go sees no CPU limit).
+ * Everything else is ENOENT. No host file is ever opened. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+
+static uint64_t splitmix(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void gb_rng_bytes(gb_machine *m, void *buf, size_t n) {
+  unsigned char *p = buf;
+  while (n) {
+    uint64_t v = splitmix(&m->rng);
+    size_t k = n < 8 ? n : 8;
+    memcpy(p, &v, k);
+    p += k;
+    n -= k;
+  }
+}
+
+static int dup_text(const char *s, char **data, size_t *len) {
+  *len = strlen(s);
+  *data = malloc(*len + 1);
+  if (!*data) return -ENOMEM;
+  memcpy(*data, s, *len + 1);
+  return 0;
+}
+
+static int cpu_file(const gb_vfs_opts *v, const char *path, char *buf, size_t cap) {
+  int64_t period = v->cpu_period_us > 0 ? v->cpu_period_us : 100000;
+  if (v->cgroup_version == 2 && !strcmp(path, "/sys/fs/cgroup/cpu.max")) {
+    if (v->cpu_quota_us < 0) snprintf(buf, cap, "max %lld\n", (long long)period);
+    else snprintf(buf, cap, "%lld %lld\n", (long long)v->cpu_quota_us, (long long)period);
+    return 1;
+  }
+  if (v->cgroup_version == 1) {
+    if (!strcmp(path, "/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us")) {
+      snprintf(buf, cap, "%lld\n", (long long)(v->cpu_quota_us < 0 ? -1 : v->cpu_quota_us));
+      return 1;
+    }
+    if (!strcmp(path, "/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us")) {
+      snprintf(buf, cap, "%lld\n", (long long)period);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len) {
+  const gb_vfs_opts *v = &m->o.vfs;
+  char buf[512];
+  *data = NULL;
+  *len = 0;
+  if (!strcmp(path, "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"))
+    return dup_text("2097152\n", data, len);
+  if (!strcmp(path, "/proc/version"))
+    return dup_text("Linux version 6.1.0-goboot (goboot@goboot) (gcc version 12.2.0) #1 SMP "
+                    "PREEMPT_DYNAMIC Thu Jan 1 00:00:00 UTC 2023\n", data, len);
+  if (!strcmp(path, "/proc/self/auxv")) {
+    const gb_stack *st = m->stack;
+    if (st->auxv_end < st->auxv_addr || st->auxv_addr < st->base) return -ENOENT;
+    *len = st->auxv_end - st->auxv_addr;
+    *data = malloc(*len ? *len : 1);
+    if (!*data) return -ENOMEM;
+    memcpy(*data, st->bytes + (st->auxv_addr - st->base), *len);
+    return 0;
+  }
+  if (!strcmp(path, "/dev/urandom") || !strcmp(path, "/dev/random")) return 1; /* a stream */
+  if (v->cgroup_version == 1 || v->cgroup_version == 2) {
+    if (!strcmp(path, "/proc/self/cgroup"))
+      return dup_text(v->cgroup_version == 2 ? "0::/\n" : "4:cpu,cpuacct:/\n", data, len);
+    if (!strcmp(path, "/proc/self/mountinfo") && v->mountinfo)
+      return dup_text(v->cgroup_version == 2
+                          ? "30 24 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 "
+                            "- cgroup2 cgroup2 rw\n"
+                          : "30 24 0:26 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid,nodev,noexec,relatime "
+                            "shared:4 - cgroup cgroup rw,cpu,cpuacct\n",
+                      data, len);
+    if (cpu_file(v, path, buf, sizeof buf)) return dup_text(buf, data, len);
+  }
+  return -ENOENT;
+}
+
+void gb_fds_init(gb_machine *m) {
+  memset(m->fds, 0, sizeof m->fds);
+  m->fds[0].kind = FD_STDIN;
+  m->fds[1].kind = FD_STDOUT;
+  m->fds[2].kind = FD_STDERR;
+  m->fds[1].flags = m->fds[2].flags = 1; /* O_WRONLY */
+  m->fds[0].flags = 0;
+  m->rng = m->o.seed ^ 0x6a09e667f3bcc908ULL;
+}
+
+void gb_fds_free(gb_machine *m) {
+  for (int i = 0; i < GB_MAX_FDS; i++) {
+    free(m->fds[i].data);
+    free(m->fds[i].ep);
+    free(m->fds[i].path);
+  }
+  memset(m->fds, 0, sizeof m->fds);
+}
+
+int gb_fd_alloc(gb_machine *m) {
+  for (int i = 0; i < GB_MAX_FDS; i++)
+    if (m->fds[i].kind == FD_NONE) return i;
+  return -EMFILE;
+}
