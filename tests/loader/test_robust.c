@@ -16,7 +16,8 @@
 
 static unsigned char *orig;
 static size_t orig_len;
-static size_t pcln_off, pcln_len, bi_off, bi_len, shname_off; /* file offsets */
+static size_t pcln_off, pcln_len, bi_off, bi_len, shname_off, sym_off, sym_len, sh_off,
+    sh_len; /* file offsets */
 static int fails;
 
 static unsigned char *slurp(const char *path, size_t *len) {
@@ -52,13 +53,20 @@ static int locate(void) {
       GElf_Shdr str;
       gelf_getshdr(elf_getscn(e, shstrndx), &str);
       shname_off = str.sh_offset + sh.sh_name;
+    } else if (sh.sh_type == SHT_SYMTAB) {
+      sym_off = sh.sh_offset;
+      sym_len = sh.sh_size;
     } else if (!strcmp(n, ".go.buildinfo")) {
       bi_off = sh.sh_offset;
       bi_len = sh.sh_size;
     }
   }
+  Elf64_Ehdr eh;
+  memcpy(&eh, orig, sizeof eh);
+  sh_off = eh.e_shoff;
+  sh_len = (size_t)eh.e_shnum * sizeof(Elf64_Shdr);
   elf_end(e);
-  return pcln_len > 0;
+  return pcln_len > 0 && sym_len > 0 && sh_len > 0 && sh_off + sh_len <= orig_len;
 }
 
 /* Every symbol is a NUL-terminated name of sane length and the tables are ordered. */
@@ -128,7 +136,7 @@ static uint64_t next(void) { /* xorshift64: a fixed sequence, so failures reprod
 }
 
 static void damage(unsigned char *b, size_t *len) {
-  int kind = (int)(next() % 6);
+  int kind = (int)(next() % 8);
   size_t hdr = pcln_len < 96 ? pcln_len : 96;
   switch (kind) {
   case 0: /* bytes of the header: counts and offsets become anything */
@@ -155,6 +163,12 @@ static void damage(unsigned char *b, size_t *len) {
     no_sections(b);
     for (int i = 0, n = 1 + (int)(next() % 16); i < n; i++) b[pcln_off + next() % pcln_len] = (unsigned char)next();
     break;
+  case 6: /* the symbol table: names, values and sizes become anything */
+    for (int i = 0, n = 1 + (int)(next() % 32); i < n; i++) b[sym_off + next() % sym_len] = (unsigned char)next();
+    break;
+  case 7: /* the section headers: offsets, sizes, names, types */
+    for (int i = 0, n = 1 + (int)(next() % 8); i < n; i++) b[sh_off + next() % sh_len] = (unsigned char)next();
+    break;
   }
 }
 
@@ -166,7 +180,8 @@ int main(int argc, char **argv) {
   int cases = argc > 3 ? atoi(argv[3]) : 400;
   orig = slurp(argv[1], &orig_len);
   if (!orig || !locate()) {
-    printf("FAIL: cannot read %s or find its .gopclntab\n", argv[1]);
+    printf("FAIL: cannot read %s or find its .gopclntab, .symtab and section headers\n",
+           argv[1]);
     return 1;
   }
   expect("unchanged", NULL, NULL, 1, NULL);
