@@ -15,7 +15,7 @@
 
 enum {
   OPT_UNTIL = 0x2000, OPT_TRACE, OPT_MAX_INSNS, OPT_MAX_MEM, OPT_TIMEOUT, OPT_QUANTUM, OPT_NCPU,
-  OPT_TLS_ALL, OPT_QUIET, OPT_NO_ECHO, OPT_CGROUP, OPT_CPU_QUOTA, OPT_CPU_PERIOD, OPT_MOUNTINFO
+  OPT_TLS_ALL, OPT_QUIET, OPT_NO_ECHO, OPT_CGROUP, OPT_CPU_QUOTA, OPT_CPU_PERIOD, OPT_MOUNTINFO, OPT_EXACT
 };
 
 static const char run_help[] =
@@ -34,6 +34,7 @@ static const char run_help[] =
   "  --quantum N        basic blocks per time slice (default 2000)\n"
   "  --ncpu N           CPUs the guest sees through sched_getaffinity (default 1)\n"
   "  --tls-all          count TLS loads of g for the whole run, not only the boot phase\n"
+  "  --exact-insns      also count instructions one by one (slow; checks the block counts)\n"
   "  --cgroup 1|2       offer /proc/self/cgroup and the cgroup cpu files (default: none)\n"
   "  --cpu-quota US     cgroup CPU quota in microseconds (default: max)\n"
   "  --cpu-period US    cgroup CPU period (default 100000)\n"
@@ -130,6 +131,7 @@ int cmd_run(int argc, char **argv) {
     {"cpu-quota", required_argument, 0, OPT_CPU_QUOTA},
     {"cpu-period", required_argument, 0, OPT_CPU_PERIOD},
     {"mountinfo", no_argument, 0, OPT_MOUNTINFO},
+    {"exact-insns", no_argument, 0, OPT_EXACT},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
   };
@@ -165,6 +167,7 @@ int cmd_run(int argc, char **argv) {
     case OPT_CPU_QUOTA: bad = parse_num(optarg, &v); o.vfs.cpu_quota_us = (int64_t)v; break;
     case OPT_CPU_PERIOD: bad = parse_num(optarg, &v) || !v; o.vfs.cpu_period_us = (int64_t)v; break;
     case OPT_MOUNTINFO: o.vfs.mountinfo = 1; break;
+    case OPT_EXACT: o.exact_insns = 1; break;
     default:
       rc = gb_inputs_option(in, c, optarg);
       if (rc == 1) break;

@@ -1,15 +1,16 @@
 /* hooks.c — what goboot watches while the guest runs.
  *
  *  - the syscall instruction (→ sys_table.c);
- *  - a block hook: instruction counting from each block's icount, the instruction
- *    budget, the scheduler's quantum and the wall-clock guard;
- *  - during the boot phase only (entry → first runtime.schedule): one per-instruction
- *    hook that counts instructions exactly and counts the loads of g from FS:-8 at the
- *    sites found by scanning the text. It is then deleted and the translation cache
- *    flushed, so the rest runs at full speed (--tls-all keeps it);
+ *  - a block hook, the only per-block work: instruction counting from each block's
+ *    icount (asked once from Unicorn's translation cache, then cached), the loads of g
+ *    from FS:-8 (the sites are found by scanning the text; a block counts the sites it
+ *    contains), the instruction budget, the scheduler's quantum and the wall-clock guard;
  *  - single-address milestone hooks on the boot-path functions (bootpath.h);
  *  - an interrupt hook: any CPU exception or INT is a guest fault.
- * No memory hook is ever installed (they slow every access 11–19×, UNICORN-NOTES §3.7). */
+ * TLS loads are counted during the boot phase (entry → first runtime.schedule) unless
+ * --tls-all. There is no per-instruction hook (each costs 5–23×, and removing one means
+ * retranslating, UNICORN-NOTES §3.8) except with exact_insns, which cross-checks the
+ * block counts, and no memory hook ever (11–19× on every access, §3.7). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,44 +24,68 @@
 #endif
 #endif
 
-/* ---- block icount cache ---- */
-static uint16_t icount_of(gb_machine *m, uint64_t addr, uint32_t size) {
-  if (m->bc_n * 2 >= m->bc_cap) {
-    size_t nc = m->bc_cap ? m->bc_cap * 2 : 4096;
-    uint64_t *nk = calloc(nc, sizeof *nk);
-    uint16_t *nv = calloc(nc, sizeof *nv);
-    if (!nk || !nv) {
-      free(nk);
-      free(nv);
-      return (uint16_t)(size / 4 + 1);
-    }
-    for (size_t i = 0; i < m->bc_cap; i++) {
-      if (!m->bc_key[i]) continue;
-      size_t j = (m->bc_key[i] * 0x9e3779b97f4a7c15ULL >> 20) & (nc - 1);
-      while (nk[j]) j = (j + 1) & (nc - 1);
-      nk[j] = m->bc_key[i];
-      nv[j] = m->bc_val[i];
-    }
-    free(m->bc_key);
-    free(m->bc_val);
-    m->bc_key = nk;
-    m->bc_val = nv;
-    m->bc_cap = nc;
+static size_t slot(uint64_t addr, size_t cap) {
+  return (size_t)((addr * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
+}
+
+static int grow(gb_machine *m) {
+  size_t nc = m->bc_cap ? m->bc_cap * 2 : 4096;
+  uint64_t *nk = calloc(nc, sizeof *nk);
+  gb_block_info *nv = calloc(nc, sizeof *nv);
+  if (!nk || !nv) {
+    free(nk);
+    free(nv);
+    return -1;
   }
-  size_t j = (addr * 0x9e3779b97f4a7c15ULL >> 20) & (m->bc_cap - 1);
+  for (size_t i = 0; i < m->bc_cap; i++) {
+    if (!m->bc_key[i]) continue;
+    size_t j = slot(m->bc_key[i], nc);
+    while (nk[j]) j = (j + 1) & (nc - 1);
+    nk[j] = m->bc_key[i];
+    nv[j] = m->bc_val[i];
+  }
+  free(m->bc_key);
+  free(m->bc_val);
+  m->bc_key = nk;
+  m->bc_val = nv;
+  m->bc_cap = nc;
+  return 0;
+}
+
+/* First TLS site >= addr. */
+static int tls_lower(const gb_machine *m, uint64_t addr) {
+  int lo = 0, hi = m->ntls;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (m->tls[mid].addr < addr) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static gb_block_info block_info(gb_machine *m, uint64_t addr, uint32_t size) {
+  gb_block_info bi = {0, 0, 0};
+  if (m->bc_n * 2 >= m->bc_cap && grow(m) < 0) {
+    bi.icount = (uint16_t)(size / 4 + 1);
+    return bi;
+  }
+  size_t j = slot(addr, m->bc_cap);
   while (m->bc_key[j]) {
     if (m->bc_key[j] == addr) return m->bc_val[j];
     j = (j + 1) & (m->bc_cap - 1);
   }
   uc_tb tb;
   memset(&tb, 0, sizeof tb);
-  uint16_t n;
-  if (uc_ctl_request_cache(m->uc, addr, &tb) == UC_ERR_OK && tb.icount) n = tb.icount;
-  else n = (uint16_t)(size / 4 + 1); /* never seen: a block Unicorn will not translate */
+  /* the block is being executed, so this is a lookup, not a translation */
+  if (uc_ctl_request_cache(m->uc, addr, &tb) == UC_ERR_OK && tb.icount) bi.icount = tb.icount;
+  else bi.icount = (uint16_t)(size / 4 + 1);
+  int f = tls_lower(m, addr), l = tls_lower(m, addr + size);
+  bi.first_tls = f;
+  bi.ntls = (uint16_t)(l - f);
   m->bc_key[j] = addr;
-  m->bc_val[j] = n;
+  m->bc_val[j] = bi;
   m->bc_n++;
-  return n;
+  return bi;
 }
 
 static uint64_t host_ns(void) {
@@ -77,8 +102,17 @@ static void wall_check(gb_machine *m) {
 void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   gb_machine *m = user;
   (void)uc;
-  uint16_t n = icount_of(m, addr, size);
-  if (m->insns + n > m->o.max_insns) {
+  gb_block_info bi = block_info(m, addr, size);
+  if (addr == m->skip_at && addr + size == m->skip_end) {
+    /* the tail of a block cut by an RDTSC skip: its instructions were counted with it */
+    m->skip_at = 0;
+    m->blocks++;
+    m->last_block = addr;
+    m->last_block_icount = 0;
+    return;
+  }
+  m->skip_at = 0;
+  if (m->insns + bi.icount > m->o.max_insns) {
     m->quantum_stop = 1;
     m->quantum_pc = addr;
     gb_stop(m, GB_STOP_BUDGET, "instruction budget of %llu exhausted",
@@ -97,8 +131,12 @@ void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   }
   m->blocks++;
   m->last_block = addr;
-  m->last_block_icount = n;
-  if (!m->hh_boot) m->insns += n;
+  m->last_block_icount = bi.icount;
+  m->last_block_end = addr + size;
+  m->tinsns += bi.icount;
+  if (!m->hh_exact) m->insns += bi.icount;
+  if (bi.ntls && (m->boot_phase || m->o.tls_all))
+    for (int k = 0; k < bi.ntls; k++) m->tls[bi.first_tls + k].count++;
   if ((m->blocks & 0xffff) == 0) wall_check(m);
 }
 
@@ -112,21 +150,12 @@ static int site_cmp(const void *a, const void *b) {
   return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-static void boot_insn(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
+static void exact_insn(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   gb_machine *m = user;
   (void)uc;
+  (void)addr;
   (void)size;
   m->insns++;
-  int lo = 0, hi = m->ntls;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (m->tls[mid].addr == addr) {
-      m->tls[mid].count++;
-      return;
-    }
-    if (m->tls[mid].addr < addr) lo = mid + 1;
-    else hi = mid;
-  }
 }
 
 /* mov reg64, qword ptr fs:[-8]  =  64 REX.W(48|4C) 8B modrm(00 reg 100) 25 F8 FF FF FF */
@@ -175,7 +204,8 @@ static void ms_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   gb_machine *m = user;
   (void)uc;
   (void)size;
-  uint64_t before = m->hh_boot ? m->insns - 1 : m->insns - m->last_block_icount;
+  /* milestones are function entries, so block starts: the count before the block */
+  uint64_t before = m->hh_exact ? m->insns - 1 : m->insns - m->last_block_icount;
   for (int i = 0; i < m->nms; i++) {
     gb_milestone *ms = &m->ms[i];
     if (ms->addr != addr) continue;
@@ -189,9 +219,13 @@ static void ms_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
         cJSON_AddNumberToObject(ev, "blocks", (double)m->blocks);
       }
       if (ms->is_runtime_main && !m->boot_state_done) read_boot_state(m);
-      if (ms->is_schedule && m->hh_boot && !m->o.tls_all) {
-        m->boot_end_stop = 1;
-        uc_emu_stop(m->uc);
+      if (ms->is_schedule && m->boot_phase) {
+        m->boot_phase = 0;
+        cJSON *e = gb_trace_event(m, "boot_phase_end");
+        if (e) {
+          cJSON_ReplaceItemInObject(e, "i", cJSON_CreateNumber((double)before));
+          cJSON_AddStringToObject(e, "why", "first runtime.schedule");
+        }
       }
     }
     if (ms->is_until) {
@@ -241,8 +275,9 @@ static const char *const extra_ms[] = {"runtime.newosproc", "runtime.clone", "ru
 int gb_hooks_install(gb_machine *m) {
   m->wall_start_ns = host_ns();
   if (scan_tls(m) < 0) return -1;
-  /* the per-instruction boot hook goes first so milestones see the exact count */
-  if (uc_hook_add(m->uc, &m->hh_boot, UC_HOOK_CODE, (void *)boot_insn, m, 1, 0) != UC_ERR_OK)
+  /* the exact counter goes first so milestones see the count of their own instruction */
+  if (m->o.exact_insns &&
+      uc_hook_add(m->uc, &m->hh_exact, UC_HOOK_CODE, (void *)exact_insn, m, 1, 0) != UC_ERR_OK)
     return -1;
   m->boot_phase = 1;
   if (uc_hook_add(m->uc, &m->hh_block, UC_HOOK_BLOCK, (void *)gb_hook_block, m, 1, 0) != UC_ERR_OK)
@@ -269,15 +304,3 @@ int gb_hooks_install(gb_machine *m) {
   return 0;
 }
 
-void gb_hooks_end_boot(gb_machine *m) {
-  if (!m->hh_boot) return;
-  uc_hook_del(m->uc, m->hh_boot);
-  m->hh_boot = 0;
-  m->boot_phase = 0;
-  /* the stop came from a code hook before `schedule`'s first instruction ran; the
-   * boot hook had counted it, and its block will be counted again on resume */
-  m->insns -= 1;
-  uc_ctl_flush_tb(m->uc);
-  cJSON *ev = gb_trace_event(m, "boot_phase_end");
-  if (ev) cJSON_AddStringToObject(ev, "why", "first runtime.schedule: per-instruction hook removed");
-}

@@ -187,14 +187,12 @@ static void run(gb_machine *m) {
   while (m->stop == GB_STOP_NONE) {
     uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
     m->quantum_stop = 0;
-    m->boot_end_stop = 0;
     m->pending = PEND_NONE;
     uc_err err = uc_emu_start(m->uc, pc, GB_NO_EXIT, 0, 0);
     if (m->quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->quantum_pc)
       gb_set_reg(m, UC_X86_REG_RIP, m->quantum_pc); /* stale RIP after a block-hook stop (§3.3) */
     if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) fault(m, err);
     if (m->stop != GB_STOP_NONE) break;
-    if (m->boot_end_stop) gb_hooks_end_boot(m);
     switch (m->pending) {
     case PEND_CLONE: do_clone(m); break;
     case PEND_SWITCH:
@@ -203,7 +201,7 @@ static void run(gb_machine *m) {
     case PEND_STOP: break;
     case PEND_NONE:
       if (m->quantum_stop) gb_sched_next(m);
-      else if (!m->boot_end_stop && ++idle > 1000)
+      else if (++idle > 1000)
         gb_stop(m, GB_STOP_ERROR, "emulation keeps returning with nothing to do at 0x%llx",
                 (unsigned long long)gb_reg(m, UC_X86_REG_RIP));
       break;

@@ -89,6 +89,10 @@ typedef struct gb_milestone {
 
 typedef struct gb_tls_site { uint64_t addr; uint64_t count; } gb_tls_site;
 
+/* What a translated block holds: its instruction count (from Unicorn's TB) and the
+ * TLS load sites inside it (a run of the sorted site table). */
+typedef struct gb_block_info { uint16_t icount, ntls; int32_t first_tls; } gb_block_info;
+
 typedef struct gb_machine {
   uc_engine *uc;
   const gb_image *img;
@@ -105,18 +109,21 @@ typedef struct gb_machine {
   uint64_t switches;
 
   /* counting and time */
-  uint64_t insns;         /* instructions of blocks entered (exact during boot) */
+  uint64_t insns;         /* guest instructions executed */
+  uint64_t tinsns;        /* the same counted per block: the virtual clock's source, so
+                             exact_insns cannot change what the guest sees */
   uint64_t blocks;
   uint32_t slice;
-  uint64_t last_block, last_block_icount;
+  uint64_t last_block, last_block_icount, last_block_end;
   uint64_t idle_ns;       /* virtual time added when every thread slept */
   uint64_t wall_start_ns;
   int boot_phase;         /* 1 until the first runtime.schedule */
-  uc_hook hh_boot, hh_block, hh_sys, hh_intr;
+  uc_hook hh_exact, hh_block, hh_sys, hh_intr;
+  uint64_t skip_at, skip_end; /* block re-entered after an RDTSC skip: already counted */
   uc_hook hh_rdtsc[16]; int nrdtsc;
 
-  /* block icount cache: open addressing */
-  uint64_t *bc_key; uint16_t *bc_val; size_t bc_cap, bc_n;
+  /* per-block facts, cached by start address (open addressing) */
+  uint64_t *bc_key; struct gb_block_info *bc_val; size_t bc_cap, bc_n;
 
   /* stop state */
   gb_pending pending;
@@ -124,7 +131,6 @@ typedef struct gb_machine {
   int pend_child;
   int quantum_stop;       /* stopped by the block hook at quantum_pc */
   uint64_t quantum_pc;
-  int boot_end_stop;      /* first runtime.schedule reached: drop the boot hook */
   gb_stop_kind stop;
   int exit_code;
   char stop_msg[256];
@@ -206,7 +212,6 @@ void gb_syscall(gb_machine *m);
 
 /* hooks.c */
 int gb_hooks_install(gb_machine *m);
-void gb_hooks_end_boot(gb_machine *m);
 void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user);
 
 /* trace.c */

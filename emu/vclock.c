@@ -9,7 +9,7 @@
 
 #define GB_MONO_BASE_NS 1000000000ULL /* the guest's clock reads 1 s at entry */
 
-uint64_t gb_now_ns(gb_machine *m) { return GB_MONO_BASE_NS + m->insns + m->idle_ns; }
+uint64_t gb_now_ns(gb_machine *m) { return GB_MONO_BASE_NS + m->tinsns + m->idle_ns; }
 
 static void rdtsc_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   gb_machine *m = user;
@@ -22,7 +22,10 @@ static void rdtsc_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) 
   gb_set_reg(m, UC_X86_REG_RAX, tsc & 0xffffffffu);
   gb_set_reg(m, UC_X86_REG_RDX, tsc >> 32);
   if (is_rdtscp) gb_set_reg(m, UC_X86_REG_RCX, 0); /* IA32_TSC_AUX: cpu 0 */
-  /* a RIP write from a code hook resumes there: the real instruction never runs */
+  /* a RIP write from a code hook resumes there: the real instruction never runs. The
+   * rest of this block then runs as a new block that was already counted with this one */
+  m->skip_at = addr + (is_rdtscp ? 3 : 2);
+  m->skip_end = m->last_block_end;
   gb_set_reg(m, UC_X86_REG_RIP, addr + (is_rdtscp ? 3 : 2));
 }
 

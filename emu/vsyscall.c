@@ -10,6 +10,11 @@
 #include "machine.h"
 
 #define GB_VSYSCALL 0xffffffffff600000ULL
+/* Unicorn runs x86-64 without paging and truncates linear addresses to the 52-bit
+ * physical address space: a fetch at 0xffffffffff600000 reads 0xfffffff600000, which
+ * is where the page must be mapped (a mapping at the linear address is never hit;
+ * measured on 2.1.1). */
+#define GB_VSYSCALL_PHYS (GB_VSYSCALL & ((1ULL << 52) - 1))
 
 int gb_vsyscall_install(gb_machine *m) {
   unsigned char page[GB_PAGE];
@@ -25,7 +30,8 @@ int gb_vsyscall_install(gb_machine *m) {
     p[6] = 0x05;
     p[7] = 0xc3; /* ret */
   }
-  if (gb_mm_map_fixed(m, GB_VSYSCALL, GB_VSYSCALL + GB_PAGE, UC_PROT_READ | UC_PROT_EXEC, 'v') < 0)
+  if (gb_mm_map_fixed(m, GB_VSYSCALL_PHYS, GB_VSYSCALL_PHYS + GB_PAGE,
+                      UC_PROT_READ | UC_PROT_EXEC, 'v') < 0)
     return -1;
-  return uc_mem_write(m->uc, GB_VSYSCALL, page, sizeof page) == UC_ERR_OK ? 0 : -1;
+  return uc_mem_write(m->uc, GB_VSYSCALL_PHYS, page, sizeof page) == UC_ERR_OK ? 0 : -1;
 }
