@@ -57,6 +57,7 @@ int gb_inputs_option(gb_inputs *in, int opt, const char *arg) {
     }
     return 1;
   case GB_OPT_EXECFN: in->execfn = arg; return 1;
+  case GB_OPT_ARGV0: in->argv0 = arg; return 1;
   case GB_OPT_MIMIC_HOST: in->mimic_host = 1; return 1;
   case GB_OPT_STACK_TOP:
     if (parse_u64(arg, &v) || (v & 4095) || v > (1ULL << 47) || v < (16u << 20)) {

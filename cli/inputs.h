@@ -15,7 +15,7 @@
 /* Option values 0x1000.. are reserved for inputs; commands use their own above 0x2000. */
 enum {
   GB_OPT_ARG = 0x1000, GB_OPT_ENV, GB_OPT_AUXV, GB_OPT_SEED, GB_OPT_EXECFN,
-  GB_OPT_MIMIC_HOST, GB_OPT_STACK_TOP, GB_OPT_VDSO
+  GB_OPT_MIMIC_HOST, GB_OPT_STACK_TOP, GB_OPT_VDSO, GB_OPT_ARGV0
 };
 
 /* Spread into a command's `struct option` array. */
@@ -26,7 +26,8 @@ enum {
   {"seed", required_argument, 0, GB_OPT_SEED},              \
   {"execfn", required_argument, 0, GB_OPT_EXECFN},          \
   {"mimic-host", no_argument, 0, GB_OPT_MIMIC_HOST},        \
-  {"stack-top", required_argument, 0, GB_OPT_STACK_TOP}
+  {"stack-top", required_argument, 0, GB_OPT_STACK_TOP},         \
+  {"argv0", required_argument, 0, GB_OPT_ARGV0}
 
 #define GB_INPUTS_HELP                                                              \
   "  --arg A            append A to the guest's argv (after argv[0] = the binary)\n" \
@@ -35,7 +36,8 @@ enum {
   "  --seed N           seed for AT_RANDOM and all guest randomness (default 1)\n"   \
   "  --execfn PATH      AT_EXECFN string (default: argv[0])\n"                        \
   "  --mimic-host       take auxv values (hwcap, uid, ...) from this host's kernel\n" \
-  "  --stack-top ADDR   exclusive top of the stack (default 0x7ffffffff000)\n"
+  "  --stack-top ADDR   exclusive top of the stack (default 0x7ffffffff000)\n"  \
+  "  --argv0 NAME       the guest's argv[0] (default: BINARY as given)\n"
 
 #define GB_INPUTS_MAX 1024
 
