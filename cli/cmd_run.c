@@ -218,12 +218,13 @@ int cmd_run(int argc, char **argv) {
     return GB_E_USAGE;
   }
   gb_emu_result res;
-  if (gb_emu_run(&img, &st, &o, &res) < 0) {
+  int er = gb_emu_run(&img, &st, &o, &res);
+  if (er < 0) {
     fprintf(stderr, "goboot run: %s\n", res.message);
     gb_stack_free(&st);
     gb_image_free(&img);
     free(in);
-    return 86;
+    return er == -2 ? GB_E_USAGE : 86;
   }
   int code = gb_stop_exit_code(res.stop, res.exit_code);
   if (trace_path && write_trace(trace_path, res.trace) < 0) {

@@ -70,8 +70,9 @@ typedef struct gb_emu_result {
   cJSON *trace;           /* the whole trace (owned by the caller: cJSON_Delete) */
 } gb_emu_result;
 
-/* Boot IMG on STACK with OPTS. Returns 0 when a run happened (whatever its stop), or
- * -1 when the machine could not be set up (res->message says why). */
+/* Boot IMG on STACK with OPTS. Returns 0 when a run happened (whatever its stop), -1
+ * when the machine could not be set up, -2 when an option does not fit the binary (an
+ * --until symbol it lacks); res->message says why. */
 int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *opts,
                gb_emu_result *res);
 void gb_emu_result_free(gb_emu_result *res);

@@ -210,6 +210,7 @@ static void ms_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
     gb_milestone *ms = &m->ms[i];
     if (ms->addr != addr) continue;
     if (ms->hits++ == 0) {
+      ms->order = ++m->nreached;
       cJSON *ev = gb_trace_event(m, "milestone");
       if (ev) {
         cJSON_AddStringToObject(ev, "name", ms->name);

@@ -296,7 +296,9 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
   if (hr == -3) {
     snprintf(res->message, sizeof res->message, "--until %s: no such symbol in %s", m->o.until,
              img->path ? img->path : "the binary");
-    goto fail;
+    res->stop = GB_STOP_ERROR;
+    destroy(m);
+    return -2;
   }
   if (hr < 0 || gb_vclock_install(m) < 0) {
     snprintf(res->message, sizeof res->message, "cannot install hooks");

@@ -83,6 +83,7 @@ typedef struct gb_milestone {
   const char *sym;      /* resolved symbol name */
   uint64_t addr;
   uint64_t hits;
+  int order;            /* 1 + rank of its first hit among milestones, 0 if never */
   uc_hook hh;
   int is_until, is_main, is_schedule, is_runtime_main;
 } gb_milestone;
@@ -143,7 +144,7 @@ typedef struct gb_machine {
   uint64_t rng;           /* splitmix64 state for urandom/getrandom */
 
   /* hooks and milestones */
-  gb_milestone ms[40]; int nms;
+  gb_milestone ms[40]; int nms, nreached;
   gb_tls_site *tls; int ntls;
   uint64_t tls_other;     /* FS:-8 loads at unknown sites (never expected) */
   uint64_t fs_set_count;

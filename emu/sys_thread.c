@@ -90,9 +90,18 @@ int64_t gb_sys_exit(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 int64_t gb_sys_exit_group(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
+  char here[160], from[160];
+  uint64_t ret = 0, pc = gb_reg(m, UC_X86_REG_RIP);
   m->exit_code = (int)(a[0] & 0xff);
-  gb_stop(m, GB_STOP_EXIT, "exit_group(%d)", m->exit_code);
+  gb_sym_name(m, pc, here, sizeof here);
+  /* runtime.exit is a frameless assembly stub: its return address is at RSP */
+  if (gb_read_u64(m, gb_reg(m, UC_X86_REG_RSP), &ret) == 0 && gb_sym_at(m->img, ret)) {
+    gb_sym_name(m, ret, from, sizeof from);
+    if (ev) cJSON_AddStringToObject(ev, "called_from", from);
+    gb_stop(m, GB_STOP_EXIT, "exit_group(%d) in %s called from %s", m->exit_code, here, from);
+  } else {
+    gb_stop(m, GB_STOP_EXIT, "exit_group(%d) in %s", m->exit_code, here);
+  }
   return 0;
 }
 

@@ -139,6 +139,10 @@ void gb_trace_finish(gb_machine *m) {
     cJSON_AddNumberToObject(o, "hits", (double)m->ms[i].hits);
     cJSON_AddItemToArray(ms, o);
   }
+  cJSON *reached = cJSON_AddArrayToObject(sum, "reached");
+  for (int k = 1; k <= m->nreached; k++)
+    for (int i = 0; i < m->nms; i++)
+      if (m->ms[i].order == k) cJSON_AddItemToArray(reached, cJSON_CreateString(m->ms[i].name));
   tls_summary(m, sum);
   cJSON_AddNumberToObject(sum, "events_dropped", (double)m->dropped_events);
   cJSON *out = cJSON_AddObjectToObject(m->trace, "output");

@@ -1,0 +1,104 @@
+#!/bin/sh
+# emu-test.sh NAME GOBOOT GOPROGS EMUPROGS STATIC_C — one end-to-end check of `goboot run`.
+# Inputs that are missing make the test FAIL with a message (never skip).
+set -u
+name=$1 goboot=$2 goprogs=$3 emuprogs=$4 static_c=$5
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL [$name]: $*" >&2; exit 1; }
+need() { [ -x "$1" ] || fail "missing input $1 (build the 'goprogs' and 'emu_progs' targets: cmake --build BUILD)"; }
+# run PROG [goboot options] [-- args]: stdout → $tmp/out, stderr → $tmp/err, code → $rc
+run() {
+  prog=$1; shift
+  "$goboot" run --quiet --trace "$tmp/trace.json" "$@" "$prog" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+}
+run_args() { # PROG [options] -- args
+  prog=$1; shift
+  "$goboot" run --quiet --trace "$tmp/trace.json" "$prog" "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+}
+expect_rc() { [ "$rc" -eq "$1" ] || { cat "$tmp/err" >&2; fail "exit code $rc, expected $1"; }; }
+expect_out() { printf '%s\n' "$1" | cmp -s - "$tmp/out" || { cat "$tmp/out" >&2; fail "stdout differs from '$1'"; }; }
+reached() { grep -Eq "\"reached\":.*\"$1\"" "$tmp/trace.json" || fail "$1 not reached (trace: $tmp/trace.json)"; }
+stop_is() { grep -Eq "\"reason\":[[:space:]]*\"$1\"" "$tmp/trace.json" || fail "stop reason is not $1"; }
+
+case $name in
+hello)
+  need "$goprogs/hello"; run "$goprogs/hello"
+  expect_rc 0; expect_out "hello, world"; reached main.main; reached runtime.exit; stop_is exit ;;
+goroutines)
+  need "$goprogs/goroutines"; run "$goprogs/goroutines"
+  expect_rc 0
+  "$goprogs/goroutines" >"$tmp/native" 2>&1 || fail "native run failed"
+  cmp "$tmp/native" "$tmp/out" || fail "output differs from the native run"
+  grep -q '"clone"' "$tmp/trace.json" || fail "no clone in the trace" ;;
+panic)
+  need "$goprogs/panic"; run "$goprogs/panic"
+  expect_rc 2
+  "$goprogs/panic" >"$tmp/nout" 2>"$tmp/nerr"; [ $? -eq 2 ] || fail "native panic did not exit 2"
+  cmp "$tmp/nout" "$tmp/out" || fail "stdout differs from native"
+  cmp "$tmp/nerr" "$tmp/err" || { diff "$tmp/nerr" "$tmp/err" >&2; fail "stderr differs from native"; }
+  grep -q '^panic: ' "$tmp/err" || fail "no 'panic:' message" ;;
+exit3)
+  need "$goprogs/exit3"; run "$goprogs/exit3"; expect_rc 3; expect_out "exiting with 3" ;;
+args)
+  need "$goprogs/args"
+  run_args "$goprogs/args" --env A=1 --env "B=two words" -- x "y y" --z
+  expect_rc 0
+  env -i A=1 "B=two words" "$goprogs/args" x "y y" --z >"$tmp/native" || fail "native run failed"
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "argv/envp differ from native"; }
+  run "$goprogs/args"
+  grep -q '^envc=0$' "$tmp/out" || fail "default guest environment is not empty" ;;
+hello-v2)
+  need "$goprogs/hello-v2"; run "$goprogs/hello-v2"; expect_rc 0; expect_out "hello, world" ;;
+hello-v3)
+  need "$goprogs/hello-v3"; run "$goprogs/hello-v3"; expect_rc 1
+  printf 'This program can only be run on AMD64 processors with v3 microarchitecture support.\n' |
+    cmp -s - "$tmp/err" || { cat "$tmp/err" >&2; fail "not the runtime's v3 message"; }
+  grep -q 'called from runtime.rt0_go' "$tmp/trace.json" || fail "exit not reported as coming from rt0_go"
+  if grep -Eq '"reached":.*"runtime.check"' "$tmp/trace.json"; then fail "went past rt0_go"; fi ;;
+stripped)
+  need "$goprogs/hello-stripped"; run "$goprogs/hello-stripped"
+  expect_rc 0; expect_out "hello, world"; reached main.main ;;
+determinism)
+  need "$goprogs/goroutines"
+  mkdir "$tmp/a" "$tmp/b"
+  (cd "$tmp/a" && env -i PATH=/usr/bin:/bin HOME=/nonexistent FOO=1 \
+     "$goboot" run --quiet --trace t.json "$goprogs/goroutines" >/dev/null 2>&1)
+  (cd "$tmp/b" && env X_OTHER=2 LANG=C TZ=Asia/Tokyo GOMAXPROCS=7 GODEBUG=asyncpreemptoff=1 \
+     "$goboot" run --quiet --trace t.json "$goprogs/goroutines" >/dev/null 2>&1)
+  cmp "$tmp/a/t.json" "$tmp/b/t.json" || fail "traces differ between the two runs" ;;
+budget)
+  need "$emuprogs/spin"; run "$emuprogs/spin" --max-insns 3000000
+  expect_rc 81; stop_is budget; reached main.main ;;
+memory)
+  need "$goprogs/hello"; run "$goprogs/hello" --max-mem 8000000
+  expect_rc 82; stop_is memory ;;
+until)
+  need "$goprogs/hello"
+  run "$goprogs/hello" --until main.main; expect_rc 0; stop_is until
+  [ -s "$tmp/out" ] && fail "main.main ran although --until main.main"
+  reached runtime.main
+  grep -q '"boot_state":[[:space:]]*{' "$tmp/trace.json" || fail "no boot_state object"
+  run "$goprogs/hello" --until runtime.main; expect_rc 0; stop_is until
+  run "$goprogs/hello" --until no.such.symbol; expect_rc 64
+  grep -q 'no such symbol' "$tmp/err" || fail "no clear message for an unknown --until symbol" ;;
+nosys)
+  need "$emuprogs/nosys"; run "$emuprogs/nosys"; expect_rc 0
+  expect_out "syscall 4000: errno 38 (function not implemented)"
+  grep -q '"unknown_syscall"' "$tmp/trace.json" || fail "no unknown_syscall event" ;;
+notgo)
+  need "$static_c"; run "$static_c"; expect_rc 84
+  grep -q 'not a Go binary' "$tmp/err" || fail "no clear message for a non-Go binary" ;;
+malformed)
+  need "$goprogs/hello"
+  head -c 100 "$goprogs/hello" >"$tmp/trunc"; chmod +x "$tmp/trunc"
+  run "$tmp/trunc"; [ "$rc" -ge 66 ] && [ "$rc" -le 77 ] || fail "truncated ELF: exit $rc, expected 66-77"
+  [ -s "$tmp/err" ] || fail "truncated ELF: no message"
+  printf 'hello\n' >"$tmp/text"
+  run "$tmp/text"; expect_rc 66
+  run "$tmp/missing"; expect_rc 65 ;;
+*) fail "unknown test" ;;
+esac
+echo "ok [$name]"
