@@ -76,8 +76,12 @@ static gb_block_info block_info(gb_machine *m, uint64_t addr, uint32_t size) {
   }
   uc_tb tb;
   memset(&tb, 0, sizeof tb);
-  /* the block is being executed, so this is a lookup, not a translation */
-  if (uc_ctl_request_cache(m->uc, addr, &tb) == UC_ERR_OK && tb.icount) bi.icount = tb.icount;
+  /* The block is being executed, so this is a lookup, not a translation. The control
+   * word is spelled out: unicorn.h's UC_CTL_READ_WRITE shifts 3 into an int's sign bit,
+   * which UBSan rejects. */
+  const uc_control_type req =
+      (uc_control_type)((unsigned)UC_CTL_TB_REQUEST_CACHE | (2u << 26) | (3u << 30));
+  if (uc_ctl(m->uc, req, addr, &tb) == UC_ERR_OK && tb.icount) bi.icount = tb.icount;
   else bi.icount = (uint16_t)(size / 4 + 1);
   int f = tls_lower(m, addr), l = tls_lower(m, addr + size);
   bi.first_tls = f;
