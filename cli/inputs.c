@@ -77,6 +77,30 @@ int gb_inputs_option(gb_inputs *in, int opt, const char *arg) {
     in->vdso_base = v;
     in->vdso_set = 1;
     return 1;
+  case GB_OPT_AUXV_RAW: {
+    /* Comma-separated words; "" is an auxv area with no word at all. */
+    in->nraw = 0;
+    in->raw_set = 1;
+    for (const char *p = arg; p && *p;) {
+      char word[32];
+      const char *comma = strchr(p, ',');
+      size_t n = comma ? (size_t)(comma - p) : strlen(p);
+      if (n == 0 || n >= sizeof word || in->nraw >= GB_INPUTS_MAX) {
+        fprintf(stderr, "goboot: bad --auxv-raw '%s': expected up to %d comma-separated words\n",
+                arg, GB_INPUTS_MAX);
+        return -1;
+      }
+      memcpy(word, p, n);
+      word[n] = 0;
+      if (parse_u64(word, &in->raw[in->nraw++])) {
+        fprintf(stderr, "goboot: bad --auxv-raw word '%s'\n", word);
+        return -1;
+      }
+      p = comma ? comma + 1 : NULL;
+    }
+    return 1;
+  }
+  case GB_OPT_NO_AT_NULL: in->no_at_null = 1; return 1;
   default: return 0;
   }
 }
@@ -127,5 +151,7 @@ int gb_inputs_build(gb_inputs *in, const gb_image *img, gb_stack *out, char *err
   }
   for (int i = 0; i < in->nedits; i++)
     if (gb_auxv_edit(spec, in->auxv_edits[i], err, errlen)) return -1;
+  spec->no_at_null = in->no_at_null;
+  if (in->raw_set) spec->raw_words = in->raw, spec->nraw = (size_t)in->nraw;
   return gb_stack_build(spec, out, err, errlen);
 }

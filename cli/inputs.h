@@ -15,7 +15,8 @@
 /* Option values 0x1000.. are reserved for inputs; commands use their own above 0x2000. */
 enum {
   GB_OPT_ARG = 0x1000, GB_OPT_ENV, GB_OPT_AUXV, GB_OPT_SEED, GB_OPT_EXECFN,
-  GB_OPT_MIMIC_HOST, GB_OPT_STACK_TOP, GB_OPT_VDSO, GB_OPT_ARGV0
+  GB_OPT_MIMIC_HOST, GB_OPT_STACK_TOP, GB_OPT_VDSO, GB_OPT_ARGV0,
+  GB_OPT_AUXV_RAW, GB_OPT_NO_AT_NULL
 };
 
 /* Spread into a command's `struct option` array. */
@@ -27,7 +28,9 @@ enum {
   {"execfn", required_argument, 0, GB_OPT_EXECFN},          \
   {"mimic-host", no_argument, 0, GB_OPT_MIMIC_HOST},        \
   {"stack-top", required_argument, 0, GB_OPT_STACK_TOP},         \
-  {"argv0", required_argument, 0, GB_OPT_ARGV0}
+  {"argv0", required_argument, 0, GB_OPT_ARGV0},              \
+  {"auxv-raw", required_argument, 0, GB_OPT_AUXV_RAW},      \
+  {"no-at-null", no_argument, 0, GB_OPT_NO_AT_NULL}
 
 #define GB_INPUTS_HELP                                                              \
   "  --arg A            append A to the guest's argv (after argv[0] = the binary)\n" \
@@ -37,7 +40,10 @@ enum {
   "  --execfn PATH      AT_EXECFN string (default: argv[0])\n"                        \
   "  --mimic-host       take auxv values (hwcap, uid, ...) from this host's kernel\n" \
   "  --stack-top ADDR   exclusive top of the stack (default 0x7ffffffff000)\n"  \
-  "  --argv0 NAME       the guest's argv[0] (default: BINARY as given)\n"
+  "  --argv0 NAME       the guest's argv[0] (default: BINARY as given)\n"            \
+  "  --auxv-raw W,W,..  the auxv area verbatim, 64-bit words (no AT_NULL added; an\n"  \
+  "                     empty auxv is --auxv-raw 0,0); replaces the vector and edits\n" \
+  "  --no-at-null       leave out the terminating AT_NULL pair\n"
 
 #define GB_INPUTS_MAX 1024
 
@@ -51,6 +57,8 @@ typedef struct gb_inputs {
   uint64_t stack_top;
   int mimic_host;
   uint64_t vdso_base; int vdso_set;              /* GB_OPT_VDSO: AT_SYSINFO_EHDR (0 = none) */
+  uint64_t raw[GB_INPUTS_MAX]; int nraw, raw_set; /* GB_OPT_AUXV_RAW: the auxv words verbatim */
+  int no_at_null;                                /* GB_OPT_NO_AT_NULL */
   /* Built by gb_inputs_build: */
   const char *argv_built[GB_INPUTS_MAX + 1];
   gb_auxv_env auxenv;

@@ -15,6 +15,7 @@ typedef struct command {
 static const command commands[] = {
   {"inspect", cmd_inspect, "Go version, segments, pclntab and boot-path symbols of a binary"},
   {"run", cmd_run, "boot a Go binary in the emulator: its output, a summary and a JSON trace"},
+  {"check", cmd_check, "emulated boot state vs the runtime-c oracle, field by field"},
   {"stack", cmd_stack, "the synthesized initial stack (argv, envp, auxv) drawn or as JSON"},
 };
 
