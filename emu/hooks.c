@@ -24,34 +24,6 @@
 #endif
 #endif
 
-static size_t slot(uint64_t addr, size_t cap) {
-  return (size_t)((addr * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
-}
-
-static int grow(gb_machine *m) {
-  size_t nc = m->bc_cap ? m->bc_cap * 2 : 4096;
-  uint64_t *nk = calloc(nc, sizeof *nk);
-  gb_block_info *nv = calloc(nc, sizeof *nv);
-  if (!nk || !nv) {
-    free(nk);
-    free(nv);
-    return -1;
-  }
-  for (size_t i = 0; i < m->bc_cap; i++) {
-    if (!m->bc_key[i]) continue;
-    size_t j = slot(m->bc_key[i], nc);
-    while (nk[j]) j = (j + 1) & (nc - 1);
-    nk[j] = m->bc_key[i];
-    nv[j] = m->bc_val[i];
-  }
-  free(m->bc_key);
-  free(m->bc_val);
-  m->bc_key = nk;
-  m->bc_val = nv;
-  m->bc_cap = nc;
-  return 0;
-}
-
 /* First TLS site >= addr. */
 static int tls_lower(const gb_machine *m, uint64_t addr) {
   int lo = 0, hi = m->ntls;
@@ -63,17 +35,8 @@ static int tls_lower(const gb_machine *m, uint64_t addr) {
   return lo;
 }
 
-static gb_block_info block_info(gb_machine *m, uint64_t addr, uint32_t size) {
+static gb_block_info block_fill(gb_machine *m, gb_block_ent *e, uint64_t addr, uint32_t size) {
   gb_block_info bi = {0, 0, 0};
-  if (m->bc_n * 2 >= m->bc_cap && grow(m) < 0) {
-    bi.icount = (uint16_t)(size / 4 + 1);
-    return bi;
-  }
-  size_t j = slot(addr, m->bc_cap);
-  while (m->bc_key[j]) {
-    if (m->bc_key[j] == addr) return m->bc_val[j];
-    j = (j + 1) & (m->bc_cap - 1);
-  }
   uc_tb tb;
   memset(&tb, 0, sizeof tb);
   /* The block is being executed, so this is a lookup, not a translation. The control
@@ -86,9 +49,8 @@ static gb_block_info block_info(gb_machine *m, uint64_t addr, uint32_t size) {
   int f = tls_lower(m, addr), l = tls_lower(m, addr + size);
   bi.first_tls = f;
   bi.ntls = (uint16_t)(l - f);
-  m->bc_key[j] = addr;
-  m->bc_val[j] = bi;
-  m->bc_n++;
+  e->addr = addr;
+  e->bi = bi;
   return bi;
 }
 
@@ -106,7 +68,8 @@ static void wall_check(gb_machine *m) {
 void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   gb_machine *m = user;
   (void)uc;
-  gb_block_info bi = block_info(m, addr, size);
+  gb_block_ent *e = &m->bc[(addr ^ (addr >> 16)) & (GB_BLOCK_CACHE - 1)];
+  gb_block_info bi = e->addr == addr ? e->bi : block_fill(m, e, addr, size);
   if (addr == m->skip_at && addr + size == m->skip_end) {
     /* the tail of a block cut by an RDTSC skip: its instructions were counted with it */
     m->skip_at = 0;
@@ -279,6 +242,8 @@ static const char *const extra_ms[] = {"runtime.newosproc", "runtime.clone", "ru
 
 int gb_hooks_install(gb_machine *m) {
   m->wall_start_ns = host_ns();
+  m->bc = calloc(GB_BLOCK_CACHE, sizeof *m->bc);
+  if (!m->bc) return -1;
   if (scan_tls(m) < 0) return -1;
   /* the exact counter goes first so milestones see the count of their own instruction */
   if (m->o.exact_insns &&

@@ -240,8 +240,7 @@ static void destroy(gb_machine *m) {
   gb_fds_free(m);
   gb_mm_free(m);
   free(m->tls);
-  free(m->bc_key);
-  free(m->bc_val);
+  free(m->bc);
   for (int i = 0; i < 3; i++) free(m->out[i]);
   cJSON_Delete(m->trace);
   cJSON_Delete(m->syscall_counts);

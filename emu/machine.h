@@ -93,6 +93,8 @@ typedef struct gb_tls_site { uint64_t addr; uint64_t count; } gb_tls_site;
 /* What a translated block holds: its instruction count (from Unicorn's TB) and the
  * TLS load sites inside it (a run of the sorted site table). */
 typedef struct gb_block_info { uint16_t icount, ntls; int32_t first_tls; } gb_block_info;
+typedef struct gb_block_ent { uint64_t addr; gb_block_info bi; } gb_block_ent;
+#define GB_BLOCK_CACHE (1u << 16)
 
 typedef struct gb_machine {
   uc_engine *uc;
@@ -123,8 +125,8 @@ typedef struct gb_machine {
   uint64_t skip_at, skip_end; /* block re-entered after an RDTSC skip: already counted */
   uc_hook hh_rdtsc[16]; int nrdtsc;
 
-  /* per-block facts, cached by start address (open addressing) */
-  uint64_t *bc_key; struct gb_block_info *bc_val; size_t bc_cap, bc_n;
+  /* per-block facts, cached by start address: direct-mapped, a miss asks Unicorn again */
+  struct gb_block_ent *bc;
 
   /* stop state */
   gb_pending pending;
