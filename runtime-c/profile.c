@@ -13,7 +13,7 @@ int gb_oracle_profile_init(gb_oracle_profile *p, int major, int minor, int patch
    * (golang/go#56594). 1.20 taken as the first version without +104 (the change
    * predates the 1.20 freeze; not seen in a 1.20 binary). */
   p->g0_lo_off = minor <= 19 ? -65536 + 104 : -65536;
-  p->stack_guard = minor <= 14 ? 880 : 928;
+  p->stack_guard = minor <= 13 ? 880 : minor == 14 ? 896 : 928; /* 896: two go1.14.2 binaries */
   p->m_tls = minor <= 24 ? 136 : 128;
   p->at_secure = minor >= 21 || (minor == 20 && pt >= 5) || (minor == 19 && pt >= 10);
   p->max_page_bound = minor >= 14;
