@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "goinfo.h"
 #include "image.h"
+#include "sha256.h"
 
 #define PAGE 4096ULL
 #define PAGE_DOWN(x) ((x) & ~(PAGE - 1))
@@ -255,7 +255,7 @@ static gb_status load_bytes(gb_image *img, const char *name, char *err, size_t e
   memcpy(&eh, img->bytes, sizeof eh);
   if ((s = check_header(img, &eh, name, err, errlen)) != GB_OK) return s;
   if ((s = walk_phdrs(img, &eh, name, err, errlen)) != GB_OK) return s;
-  SHA256Data(img->bytes, img->size, img->sha256);
+  gb_sha256_hex(img->bytes, img->size, img->sha256);
 
   /* Sections are optional (UPX strips them); libelf only sees them if they are sane,
    * and the Go analysis tolerates a NULL or section-less handle. */
