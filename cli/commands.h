@@ -7,5 +7,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_stack(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

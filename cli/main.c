@@ -17,6 +17,8 @@ static const command commands[] = {
   {"run", cmd_run, "boot a Go binary in the emulator: its output, a summary and a JSON trace"},
   {"check", cmd_check, "emulated boot state vs the runtime-c oracle, field by field"},
   {"stack", cmd_stack, "the synthesized initial stack (argv, envp, auxv) drawn or as JSON"},
+  {"timeline", cmd_timeline, "a trace as a Chrome/Perfetto trace-event file (1 us = 1 instruction)"},
+  {"report", cmd_report, "a trace as one self-contained HTML page: stack, timeline, syscalls"},
 };
 
 static const char exit_codes_help[] =
