@@ -17,6 +17,10 @@ static const command commands[] = {
   {"run", cmd_run, "boot a Go binary in the emulator: its output, a summary and a JSON trace"},
   {"check", cmd_check, "emulated boot state vs the runtime-c oracle, field by field"},
   {"stack", cmd_stack, "the synthesized initial stack (argv, envp, auxv) drawn or as JSON"},
+  {"record", cmd_record, "run a binary and save a replayable recording (inputs, versions, trace)"},
+  {"replay", cmd_replay, "re-run a recording and verify it event by event"},
+  {"diff", cmd_diff, "compare two traces, recordings or goldens, aligned by milestone"},
+  {"golden", cmd_golden, "check or update the golden files; print docs/versions.md"},
   {"timeline", cmd_timeline, "a trace as a Chrome/Perfetto trace-event file (1 us = 1 instruction)"},
   {"report", cmd_report, "a trace as one self-contained HTML page: stack, timeline, syscalls"},
 };

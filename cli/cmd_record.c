@@ -1,0 +1,286 @@
+/* cmd_record.c — `goboot record [run options] BINARY -o FILE [-- args]`: boot a Go
+ * binary like `run` and keep everything needed to do it again: the binary's sha256,
+ * every input (argv, envp, execfn, seed, stack top, and the final auxv words, so a
+ * --mimic-host recording replays on any host), the limits, goboot's and Unicorn's
+ * versions, the stack image's sha256 and the full trace. Also the shared run-from-options
+ * step that `golden` uses (gb_record_run, commands.h). */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+
+#include "analysis.h"
+#include "commands.h"
+#include "emu.h"
+#include "image.h"
+#include "inputs.h"
+#include "sha256.h"
+
+enum {
+  OPT_UNTIL = 0x2000, OPT_MAX_INSNS, OPT_MAX_MEM, OPT_TIMEOUT, OPT_QUANTUM, OPT_NCPU, OPT_TLS_ALL,
+  OPT_CGROUP, OPT_CPU_QUOTA, OPT_CPU_PERIOD, OPT_MOUNTINFO, OPT_EXACT, OPT_QUIET
+};
+
+static const char record_help[] =
+  "usage: goboot record [options] BINARY -o FILE [-- guest args...]\n\n"
+  "Boot BINARY as 'goboot run' does and write a recording: the binary's sha256, every\n"
+  "guest input (argv, envp, execfn, seed, stack top and the final auxv words, so a\n"
+  "--mimic-host recording replays on any machine), the limits, the goboot and Unicorn\n"
+  "versions, the stack image's sha256 and the full trace. 'goboot replay FILE' runs it\n"
+  "again and checks every event. Guest output is not echoed.\n\n"
+  "Guest inputs:\n" GB_INPUTS_HELP
+  "\nRun options (as for 'goboot run'):\n"
+  "  --until WHERE      stop at exit (default), main.main, runtime.main or any SYMBOL\n"
+  "  --max-insns N, --max-mem BYTES, --timeout SECONDS, --quantum N, --ncpu N\n"
+  "  --tls-all, --exact-insns, --cgroup 1|2, --cpu-quota US, --cpu-period US, --mountinfo\n"
+  "\nRecord options:\n"
+  "  -o, --output FILE  where to write the recording (required)\n"
+  "  --quiet            no summary line on stderr\n\n"
+  "Exit code: 0 when the recording was written (whatever the guest did), 64 bad command\n"
+  "line, 65 I/O, 66-78 as for 'goboot run' when nothing could run.\n";
+
+static int parse_num(const char *s, uint64_t *v) {
+  char *end;
+  errno = 0;
+  if (!*s || *s == '-') return -1;
+  unsigned long long u = strtoull(s, &end, 0);
+  if (!errno && !*end) {
+    *v = u;
+    return 0;
+  }
+  errno = 0;
+  double d = strtod(s, &end); /* 2e10 */
+  if (errno || *end || d < 0 || d > 1.8e19) return -1;
+  *v = (uint64_t)d;
+  return 0;
+}
+
+static cJSON *hex(uint64_t v) {
+  char b[24];
+  snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
+  return cJSON_CreateString(b);
+}
+
+static cJSON *strings(const char *const *s, int n) {
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(s[i]));
+  return a;
+}
+
+void gb_unicorn_version(char *buf, size_t len) {
+  unsigned v = uc_version(NULL, NULL);
+  snprintf(buf, len, "%u.%u.%u", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff);
+}
+
+void gb_stack_sha256(const gb_stack *st, char out[65]) {
+  gb_sha256_hex(st->bytes, st->size, out);
+}
+
+cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_spec *spec,
+                        int mimic_host, const gb_emu_opts *o, cJSON *trace, int exit_code) {
+  cJSON *r = cJSON_CreateObject();
+  if (!r) return NULL;
+  char b[80];
+  cJSON_AddStringToObject(r, "format", GB_RECORDING_FORMAT);
+  cJSON_AddStringToObject(r, "goboot_version", GOBOOT_VERSION);
+  gb_unicorn_version(b, sizeof b);
+  cJSON_AddStringToObject(r, "unicorn_version", b);
+  cJSON *bin = cJSON_AddObjectToObject(r, "binary");
+  cJSON_AddStringToObject(bin, "path", img->path ? img->path : "");
+  cJSON_AddStringToObject(bin, "sha256", img->sha256);
+  cJSON_AddStringToObject(bin, "go_version", img->go_version);
+  cJSON *in = cJSON_AddObjectToObject(r, "inputs");
+  cJSON_AddItemToObject(in, "argv", strings(spec->argv, spec->argc));
+  cJSON_AddItemToObject(in, "envp", strings(spec->envp, spec->envc));
+  if (spec->execfn) cJSON_AddStringToObject(in, "execfn", spec->execfn);
+  else cJSON_AddNullToObject(in, "execfn");
+  cJSON_AddItemToObject(in, "seed", hex(o->seed));
+  cJSON_AddItemToObject(in, "stack_top", hex(st->top));
+  cJSON_AddBoolToObject(in, "mimic_host", mimic_host);
+  cJSON *words = cJSON_AddArrayToObject(in, "auxv_words");
+  for (uint64_t a = st->auxv_addr; words && a + 8 <= st->auxv_end; a += 8) {
+    uint64_t w;
+    memcpy(&w, st->bytes + (a - st->base), 8);
+    cJSON_AddItemToArray(words, hex(w));
+  }
+  cJSON_AddItemToObject(in, "rsp", hex(st->rsp));
+  char sha[65];
+  gb_stack_sha256(st, sha);
+  cJSON_AddStringToObject(in, "stack_sha256", sha);
+  cJSON *lim = cJSON_AddObjectToObject(r, "limits");
+  if (o->until) cJSON_AddStringToObject(lim, "until", o->until);
+  else cJSON_AddNullToObject(lim, "until");
+  cJSON_AddItemToObject(lim, "max_insns", hex(o->max_insns));
+  cJSON_AddItemToObject(lim, "max_mem", hex(o->max_mem));
+  cJSON_AddNumberToObject(lim, "timeout_s", o->timeout_s);
+  cJSON_AddNumberToObject(lim, "quantum", o->quantum);
+  cJSON_AddNumberToObject(lim, "ncpu", o->ncpu);
+  cJSON_AddBoolToObject(lim, "tls_all", o->tls_all);
+  cJSON_AddBoolToObject(lim, "exact_insns", o->exact_insns);
+  cJSON *vfs = cJSON_AddObjectToObject(r, "vfs");
+  cJSON_AddNumberToObject(vfs, "cgroup_version", o->vfs.cgroup_version);
+  cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)o->vfs.cpu_quota_us);
+  cJSON_AddNumberToObject(vfs, "cpu_period_us", (double)o->vfs.cpu_period_us);
+  cJSON_AddBoolToObject(vfs, "mountinfo", o->vfs.mountinfo);
+  cJSON_AddNumberToObject(r, "exit_code", exit_code);
+  cJSON_AddItemToObject(r, "trace", trace);
+  return r;
+}
+
+int gb_record_run(int argc, char **argv, const char *who, const char **out_path, int *quiet,
+                  cJSON **rec) {
+  static const struct option longopts[] = {
+    GB_INPUT_LONGOPTS,
+    {"until", required_argument, 0, OPT_UNTIL},
+    {"max-insns", required_argument, 0, OPT_MAX_INSNS},
+    {"max-mem", required_argument, 0, OPT_MAX_MEM},
+    {"timeout", required_argument, 0, OPT_TIMEOUT},
+    {"quantum", required_argument, 0, OPT_QUANTUM},
+    {"ncpu", required_argument, 0, OPT_NCPU},
+    {"tls-all", no_argument, 0, OPT_TLS_ALL},
+    {"cgroup", required_argument, 0, OPT_CGROUP},
+    {"cpu-quota", required_argument, 0, OPT_CPU_QUOTA},
+    {"cpu-period", required_argument, 0, OPT_CPU_PERIOD},
+    {"mountinfo", no_argument, 0, OPT_MOUNTINFO},
+    {"exact-insns", no_argument, 0, OPT_EXACT},
+    {"output", required_argument, 0, 'o'},
+    {"quiet", no_argument, 0, OPT_QUIET},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+  };
+  *rec = NULL;
+  gb_inputs *in = malloc(sizeof *in);
+  if (!in) return GB_E_NOMEM;
+  gb_inputs_init(in);
+  gb_emu_opts o;
+  gb_emu_opts_default(&o);
+  o.echo = 0;
+  int c, rc;
+  uint64_t v;
+  optind = 1;
+  opterr = 1;
+  while ((c = getopt_long(argc, argv, out_path ? "ho:" : "h", longopts, NULL)) != -1) {
+    int bad = 0;
+    switch (c) {
+    case 'h': fputs(record_help, stdout); free(in); return -1;
+    case 'o':
+      if (!out_path) goto usage;
+      *out_path = optarg;
+      break;
+    case OPT_QUIET:
+      if (!quiet) goto usage;
+      *quiet = 1;
+      break;
+    case OPT_UNTIL: o.until = optarg; break;
+    case OPT_MAX_INSNS: bad = parse_num(optarg, &o.max_insns) || !o.max_insns; break;
+    case OPT_MAX_MEM: bad = parse_num(optarg, &o.max_mem) || !o.max_mem; break;
+    case OPT_TIMEOUT: {
+      char *end;
+      o.timeout_s = strtod(optarg, &end);
+      bad = *end || o.timeout_s <= 0;
+      break;
+    }
+    case OPT_QUANTUM: bad = parse_num(optarg, &v) || !v || v > 1000000000; o.quantum = (uint32_t)v; break;
+    case OPT_NCPU: bad = parse_num(optarg, &v) || !v || v > 64; o.ncpu = (int)v; break;
+    case OPT_TLS_ALL: o.tls_all = 1; break;
+    case OPT_CGROUP: bad = strcmp(optarg, "1") && strcmp(optarg, "2"); o.vfs.cgroup_version = atoi(optarg); break;
+    case OPT_CPU_QUOTA: bad = parse_num(optarg, &v); o.vfs.cpu_quota_us = (int64_t)v; break;
+    case OPT_CPU_PERIOD: bad = parse_num(optarg, &v) || !v; o.vfs.cpu_period_us = (int64_t)v; break;
+    case OPT_MOUNTINFO: o.vfs.mountinfo = 1; break;
+    case OPT_EXACT: o.exact_insns = 1; break;
+    default:
+      rc = gb_inputs_option(in, c, optarg);
+      if (rc == 1) break;
+      goto usage;
+    }
+    if (bad) {
+      fprintf(stderr, "goboot %s: bad value '%s'\n", who, optarg);
+      goto usage;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "goboot %s: missing BINARY\n", who);
+    goto usage;
+  }
+  if (out_path && !*out_path) {
+    fprintf(stderr, "goboot %s: missing -o FILE\n", who);
+    goto usage;
+  }
+  const char *path = argv[optind++];
+  for (; optind < argc; optind++)
+    if (gb_inputs_add_arg(in, argv[optind])) goto usage;
+  gb_inputs_option(in, GB_OPT_VDSO, "0"); /* as run: no vDSO is mapped, never announce one */
+  o.seed = in->seed;
+
+  gb_image img;
+  char err[512];
+  gb_status s = gb_image_load(&img, path, err, sizeof err);
+  if (s != GB_OK) {
+    fprintf(stderr, "goboot %s: %s\n", who, err);
+    free(in);
+    return (int)s;
+  }
+  if (!img.is_go) {
+    fprintf(stderr, "goboot %s: %s is not a Go binary (%s)\n", who, path,
+            img.note[0] ? img.note : "no Go pclntab found");
+    gb_image_free(&img);
+    free(in);
+    return 84;
+  }
+  gb_stack st;
+  if (gb_inputs_build(in, &img, &st, err, sizeof err)) {
+    fprintf(stderr, "goboot %s: %s\n", who, err);
+    gb_image_free(&img);
+    free(in);
+    return GB_E_USAGE;
+  }
+  gb_emu_result res;
+  int er = gb_emu_run(&img, &st, &o, &res);
+  if (er < 0) {
+    fprintf(stderr, "goboot %s: %s\n", who, res.message);
+    rc = er == -2 ? GB_E_USAGE : 86;
+  } else {
+    rc = gb_stop_exit_code(res.stop, res.exit_code);
+    *rec = gb_recording_new(&img, &st, &in->spec, in->mimic_host, &o, res.trace, rc);
+    if (*rec) res.trace = NULL; /* now owned by the recording */
+    else rc = GB_E_NOMEM;
+  }
+  gb_emu_result_free(&res);
+  gb_stack_free(&st);
+  gb_image_free(&img);
+  free(in);
+  return rc;
+usage:
+  fprintf(stderr, "goboot %s: see 'goboot %s --help'\n", who, who);
+  free(in);
+  return GB_E_USAGE;
+}
+
+int cmd_record(int argc, char **argv) {
+  const char *out = NULL;
+  int quiet = 0;
+  cJSON *rec = NULL;
+  int rc = gb_record_run(argc, argv, "record", &out, &quiet, &rec);
+  if (rc == -1) return 0; /* --help */
+  if (!rec) return rc;
+  int code = 0;
+  if (!out) {
+    fprintf(stderr, "goboot record: missing -o FILE\n");
+    code = GB_E_USAGE;
+  } else if (gb_an_write(out, rec)) {
+    fprintf(stderr, "goboot record: cannot write %s: %s\n", out, strerror(errno));
+    code = GB_E_IO;
+  } else if (!quiet) {
+    const cJSON *t = cJSON_GetObjectItem(rec, "trace");
+    const cJSON *stop = cJSON_GetObjectItem(t, "stop");
+    const cJSON *reason = cJSON_GetObjectItem(stop, "reason");
+    fprintf(stderr, "goboot record: %d events, stopped: %s (exit code %d) -> %s\n",
+            cJSON_GetArraySize(cJSON_GetObjectItem(t, "events")),
+            cJSON_IsString(reason) ? reason->valuestring : "?", rc, out);
+  }
+  cJSON_Delete(rec);
+  return code;
+}
