@@ -78,6 +78,7 @@ static int build_threads(gb_viz_model *m) {
     }
   }
   if (!gb_viz_u64(m->stop, "tid", &tid) && !thread_add(m, tid, &cap)) return 78;
+  if (m->nthreads == 0 && !thread_add(m, 0, &cap)) return 78; /* no events: one unnamed thread */
   if (m->nthreads == 1 && m->threads[0].start == UINT64_MAX) m->threads[0].start = 0;
   for (int k = 0; k < m->nthreads; k++) {
     gb_viz_thread *t = &m->threads[k];
