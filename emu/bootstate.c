@@ -51,12 +51,16 @@ static void add_random(cJSON *o, uc_engine *uc, const gb_image *img) {
   cJSON_AddStringToObject(o, "startup_random", hex);
 }
 
-static void add_g0_m0(cJSON *o, uc_engine *uc, const gb_image *img) {
+/* g0 and m0 by symbol; in a stripped binary m0 follows from the FS base (rt0_go set it
+ * to &m0.tls + 8, and only m0's thread reaches runtime.main) and g0 from m0.g0. */
+static void add_g0_m0(cJSON *o, uc_engine *uc, const gb_image *img, uint64_t fs_base) {
   const gb_go_layout *l = &img->layout;
   uint64_t g0 = var(img, "runtime.g0"), m0 = var(img, "runtime.m0");
+  if (!m0 && l->source[0] && fs_base > (uint64_t)l->m_tls + 8) m0 = fs_base - 8 - l->m_tls;
+  if (!g0 && m0 && l->source[0] && !rd(uc, m0 + l->m_g0, &g0, 8)) g0 = 0;
   if (g0) add_hex(o, "g0", g0);
   if (m0) add_hex(o, "m0", m0);
-  if (!l->source[0]) return;
+  if (!l->source[0] || !g0) return;
   uint64_t v;
   if (rd(uc, g0 + l->g_stack_lo, &v, 8)) add_hex(o, "g0_stack_lo", v);
   if (rd(uc, g0 + l->g_stack_hi, &v, 8)) add_hex(o, "g0_stack_hi", v);
@@ -70,7 +74,7 @@ cJSON *gb_bootstate_read(uc_engine *uc, const gb_image *img, uint64_t fs_base) {
   add_int(o, "argc", uc, img, "runtime.argc", 4);
   uint64_t argv;
   if (rd(uc, var(img, "runtime.argv"), &argv, 8)) add_hex(o, "argv", argv);
-  add_g0_m0(o, uc, img);
+  add_g0_m0(o, uc, img, fs_base);
   add_hex(o, "fs_base", fs_base);
   add_int(o, "phys_page_size", uc, img, "runtime.physPageSize", 8);
   add_int(o, "phys_huge_page_size", uc, img, "runtime.physHugePageSize", 8);
@@ -80,9 +84,7 @@ cJSON *gb_bootstate_read(uc_engine *uc, const gb_image *img, uint64_t fs_base) {
     add_int(o, "ncpu", uc, img, "runtime.ncpu", 4);
   add_int(o, "gomaxprocs", uc, img, "runtime.gomaxprocs", 4);
   add_int(o, "is_intel", uc, img, "runtime.isIntel", 1);
-  uint64_t pvi = 0;
-  if (rd(uc, var(img, "runtime.processorVersionInfo"), &pvi, 4))
-    add_hex(o, "processor_version_info", pvi);
+  add_int(o, "processor_version_info", uc, img, "runtime.processorVersionInfo", 4);
   add_random(o, uc, img);
   add_int(o, "secure_mode", uc, img, "runtime.secureMode", 1);
   uint64_t auxv[3];
