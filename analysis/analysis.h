@@ -25,7 +25,7 @@ char *gb_an_print(const cJSON *doc);
 
 /* --- golden.c: the canonical subset ------------------------------------------------ */
 /* The golden subset of TRACE (a full trace; a golden is returned as a copy): binary
- * identity (sha256, Go version), inputs, limits, events without virtual ns and with
+ * identity (Go version, entry), inputs, limits, events without virtual ns and with
  * repeated runs folded into "repeat" events, TLS summary, boot state, stop, summary
  * counts, guest output. No host path, no goboot/Unicorn version. NULL if TRACE is not
  * a trace (message in err). */

@@ -1,10 +1,13 @@
 /* golden.c — the canonical golden subset of a trace: what the Go runtime did, and nothing
  * that depends on the host, the build directory or goboot's own version. Kept: the
- * binary's sha256 and Go version, the guest inputs (argv, envp, auxv, rsp, AT_RANDOM,
+ * binary's Go version and entry, the guest inputs (argv, envp, auxv, rsp, AT_RANDOM,
  * seed), limits, every event without its virtual-ns stamp (a run of identical events is
  * folded into a "repeat" event), the TLS summary, boot state, stop, summary counts and
- * the guest's output. Dropped: header.binary (the path as typed), goboot/Unicorn
- * versions, wall-clock limits, milestone block counts, peak memory, per-thread runs. */
+ * the guest's output. Dropped: header.binary (the path as typed), the binary's sha256
+ * (Go 1.19 puts a build ID that hashes the source folder into .note.go.buildid, so the
+ * project's own programs differ by 40 bytes between checkouts; nothing the guest runs
+ * reads it), goboot/Unicorn versions, wall-clock limits, milestone block counts, peak
+ * memory, per-thread runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +144,7 @@ cJSON *gb_golden_subset(const cJSON *trace, char *err, size_t errlen) {
   if (!bad) {
     cJSON_AddStringToObject(g, "format", GB_GOLDEN_FORMAT);
     bin = cJSON_AddObjectToObject(g, "binary");
-    static const char *const bkeys[] = {"sha256", "go_version", "entry", "cpu_model", "cpu_vendor",
+    static const char *const bkeys[] = {"go_version", "entry", "cpu_model", "cpu_vendor",
                                         "milestones_absent", "tls_g_load_sites", "rdtsc_sites",
                                         NULL};
     bad |= !bin || copy_all(bin, h, bkeys);
