@@ -34,6 +34,7 @@ static const char gb_report_css[] =
   "table{border-collapse:collapse;width:100%}\n"
   "th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top}\n"
   "th{background:var(--bg);position:sticky;top:0;font-weight:600}\n"
+  "table.kv td:first-child{width:240px;color:var(--muted)}\n"
   "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
   "tr.err td.ret{color:var(--bad);font-weight:600}\n"
   "td.args{overflow-wrap:anywhere;max-width:560px}\n"
