@@ -24,12 +24,12 @@ int gb_an_write(const char *path, const cJSON *doc);
 char *gb_an_print(const cJSON *doc);
 
 /* --- golden.c: the canonical subset ------------------------------------------------ */
-/* The golden subset of TRACE (a full trace; a golden is returned as a copy): binary
- * identity (Go version, entry), inputs, limits, events without virtual ns and with
- * repeated runs folded into "repeat" events, TLS summary, boot state, stop, summary
- * counts, guest output. No host path, no goboot/Unicorn version. NULL if TRACE is not
- * a trace (message in err). */
-cJSON *gb_golden_subset(const cJSON *trace, char *err, size_t errlen);
+/* The golden subset of DOC (a trace; a recording, whose stack-image sha256 is kept too;
+ * a golden is returned as a copy): binary identity (Go version, entry), inputs, limits,
+ * events without virtual ns and with repeated runs folded into "repeat" events, TLS
+ * summary, boot state, stop, summary counts, guest output. No host path, no binary
+ * sha256, no goboot/Unicorn version. NULL if DOC holds no trace (message in err). */
+cJSON *gb_golden_subset(const cJSON *doc, char *err, size_t errlen);
 
 /* --- compare.c: first divergence ----------------------------------------------------- */
 typedef struct gb_cmp_opts {

@@ -3,7 +3,8 @@
  * binary's Go version and entry, the guest inputs (argv, envp, auxv, rsp, AT_RANDOM,
  * seed), limits, every event without its virtual-ns stamp (a run of identical events is
  * folded into a "repeat" event), the TLS summary, boot state, stop, summary counts and
- * the guest's output. Dropped: header.binary (the path as typed), the binary's sha256
+ * the guest's output, and, when cut from a recording, the sha256 of the whole initial
+ * stack image. Dropped: header.binary (the path as typed), the binary's sha256
  * (Go 1.19 puts a build ID that hashes the source folder into .note.go.buildid, so the
  * project's own programs differ by 40 bytes between checkouts; nothing the guest runs
  * reads it), goboot/Unicorn versions, wall-clock limits, milestone block counts, peak
@@ -129,8 +130,8 @@ static cJSON *events_subset(const cJSON *events) {
   return out;
 }
 
-cJSON *gb_golden_subset(const cJSON *trace, char *err, size_t errlen) {
-  trace = gb_an_trace_of(trace);
+cJSON *gb_golden_subset(const cJSON *doc, char *err, size_t errlen) {
+  const cJSON *trace = gb_an_trace_of(doc);
   const cJSON *fmt = get(trace, "format");
   if (cJSON_IsString(fmt) && !strcmp(fmt->valuestring, GB_GOLDEN_FORMAT))
     return cJSON_Duplicate(trace, 1);
@@ -152,6 +153,9 @@ cJSON *gb_golden_subset(const cJSON *trace, char *err, size_t errlen) {
     static const char *const ikeys[] = {"argv", "envp", "auxv", "rsp", "stack_top", "at_random",
                                         "seed", NULL};
     bad |= !in || copy_all(in, get(h, "inputs"), ikeys);
+    /* A recording also knows the stack image's hash: a change to a byte the runtime
+     * never reads (the platform string, padding) still shows. */
+    if (trace != doc) bad |= copy(in, get(doc, "inputs"), "stack_sha256");
     lim = cJSON_AddObjectToObject(g, "limits");
     static const char *const lkeys[] = {"until", "max_insns", "max_mem", "quantum_blocks", "ncpu",
                                         "tls_all", NULL};

@@ -47,7 +47,7 @@ host)
   # nothing of it may reach a golden.
   mkdir "$tmp/elsewhere"
   (cd "$tmp/elsewhere" && env -i PATH=/bin HOME=/nonexistent LANG=ja_JP.UTF-8 TZ=Pacific/Chatham \
-     GOMAXPROCS=13 GODEBUG=madvdontneed=1 GOBOOT_CACHE=/nonexistent \
+     GOMAXPROCS=13 GODEBUG=madvdontneed=1 GOBOOT_CACHE=/nonexistent LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
      "$goboot" golden check --dir "$src/golden" --goprogs "$goprogs" --corpus "$corpus" \
        --case hello --case goroutines --case gomaxprocs --case args --case esbuild-0.28.2) ||
     fail "goldens differ when run from another folder under another environment" ;;
