@@ -15,19 +15,23 @@ static const char *str(const cJSON *o, const char *k) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* V as short text: strings unquoted, everything else as compact JSON. */
+/* V as short text: plain strings unquoted, everything else as compact JSON; cut to LEN. */
 static void value_text(const cJSON *v, char *buf, size_t len) {
   if (!v) {
     snprintf(buf, len, "(absent)");
     return;
   }
-  if (cJSON_IsString(v)) {
-    snprintf(buf, len, "%s", v->valuestring);
-    return;
+  int plain = cJSON_IsString(v);
+  for (const char *p = plain ? v->valuestring : ""; *p && plain; p++)
+    if ((unsigned char)*p < 0x20) plain = 0; /* newlines etc.: show it as JSON */
+  if (plain) {
+    snprintf(buf, len, "%s", *v->valuestring ? v->valuestring : "\"\"");
+  } else {
+    char *s = cJSON_PrintUnformatted(v);
+    snprintf(buf, len, "%s", s ? s : "?");
+    free(s);
   }
-  char *s = cJSON_PrintUnformatted(v);
-  snprintf(buf, len, "%s", s ? s : "?");
-  free(s);
+  if (strlen(buf) + 1 >= len && len > 8) memcpy(buf + len - 5, "...", 4); /* cut */
 }
 
 /* Append to BUF (bounded). */
