@@ -58,6 +58,12 @@ int gb_probe_open(gb_probe **out, const gb_image *img, const gb_stack *stack,
                   int nstops, char *err, size_t errlen);
 void gb_probe_close(gb_probe *p);
 
+/* Guest coverage for a coverage-guided fuzzer: every guest block that starts in
+ * [LO, HI) bumps COUNTERS[h % N] (saturating), h a hash of the edge (previous block,
+ * this block), e.g. libFuzzer's extra counters. Call before the first run; the caller
+ * owns COUNTERS. 0 or -1. */
+int gb_probe_cover(gb_probe *p, uint64_t lo, uint64_t hi, uint8_t *counters, size_t n);
+
 /* Run from where the machine is until RIP reaches ADDR (one of the stops), a fault,
  * an exit, or MAX_INSNS guest instructions (0: the opts budget). Returns 0 when a run
  * happened (see out->kind), -1 when ADDR is not a stop. */

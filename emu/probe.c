@@ -1,0 +1,564 @@
+/* probe.c — the rewindable machine of probe.h. Set-up and the run loop follow
+ * machine.c's gb_emu_run (its load/start/run helpers are file-static there), except
+ * that writable guest memory can be host memory the probe owns, and the machine's
+ * counters, files, threads and output are saved at the snapshot and put back on each
+ * restore. What a restore cannot rewind (an address-space or thread-set change) makes
+ * it fail rather than silently diverge. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "machine.h"
+#include "probe.h"
+
+#define CPU_MODEL UC_CPU_X86_HASWELL      /* as machine.c: the trace header says Haswell */
+#define STACK_BELOW (8ULL << 20)          /* as machine.c: mapped under the stack image */
+#define NO_EXIT (UINT64_MAX - 1)          /* UNICORN-NOTES §3.4 */
+#define MAX_REGIONS 8
+#define MAX_STOPS 8
+
+/* A writable guest range the probe tracks: host memory it owns (host modes) or a range
+ * Unicorn owns (snapshot mode: host == NULL), with the snapshot's bytes. */
+typedef struct tracked {
+  uint64_t start, size;
+  uint8_t *host;       /* uc_mem_map_ptr memory, or NULL */
+  uint8_t *pristine;   /* the bytes at the snapshot */
+  uint8_t *in_set;     /* one byte per page: in the restore set */
+  int memfd;           /* MADVISE: the snapshot as a file, -1 otherwise */
+} tracked;
+
+typedef struct page_ref { uint32_t region, page; } page_ref;
+
+/* The machine fields a run changes that are not guest memory or registers. */
+typedef struct saved_counters {
+  uint64_t insns, tinsns, blocks, last_block, last_block_icount, last_block_end;
+  uint64_t idle_ns, skip_at, skip_end, wait_seq, switches, rng;
+  uint64_t nsyscalls, nunknown, fs_set_count, suppressed_signals;
+  uint32_t slice;
+  int cur, nth, next_tid, boot_phase;
+  size_t out_len[3];
+  uint64_t brk_cur;
+  int mm_n;
+} saved_counters;
+
+struct gb_probe {
+  gb_machine *m;
+  gb_emu_result res;
+  gb_probe_reset reset;
+  uint64_t stops[MAX_STOPS];
+  int nstops;
+  uc_hook stop_hh[MAX_STOPS];
+  uint64_t target;
+  uc_hook cov_hh;
+  uint8_t *cov;
+  size_t ncov;
+  uint64_t cov_prev;     /* previous block in the covered range, this run */
+
+  tracked reg[MAX_REGIONS];
+  int nreg;
+  page_ref *set;
+  size_t nset, capset;
+  uint8_t *scratch;      /* snapshot mode: one region read back for a check */
+
+  int snapped;
+  uc_context *ctx;
+  saved_counters sv;
+  gb_thread *th_saved;   /* the thread records (their contexts are the same objects) */
+  gb_region *mm_saved;
+  gb_sigaction sig_saved[65];
+  uint8_t fd_open[GB_MAX_FDS];
+  gb_probe_stats st;
+};
+
+const char *gb_probe_reset_name(gb_probe_reset r) {
+  return r == GB_PROBE_SNAPSHOT ? "snapshot" : r == GB_PROBE_MADVISE ? "madvise" : "hostcopy";
+}
+
+int gb_probe_reset_parse(const char *s, gb_probe_reset *r) {
+  if (!strcmp(s, "hostcopy")) *r = GB_PROBE_HOSTCOPY;
+  else if (!strcmp(s, "madvise")) *r = GB_PROBE_MADVISE;
+  else if (!strcmp(s, "snapshot")) *r = GB_PROBE_SNAPSHOT;
+  else return -1;
+  return 0;
+}
+
+static uint64_t host_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- set-up ------------------------------------------------------------------ */
+
+/* Map [s,e) through mm (so its bookkeeping is the emulator's own); in the host modes a
+ * writable range is then re-backed by anonymous host memory the probe owns. */
+static int map_range(gb_probe *p, uint64_t s, uint64_t e, uint32_t prot, char tag) {
+  gb_machine *m = p->m;
+  if (gb_mm_map_fixed(m, s, e, prot, tag) < 0) return -1;
+  if (!(prot & UC_PROT_WRITE)) return 0;
+  if (p->nreg == MAX_REGIONS) return -1;
+  tracked *t = &p->reg[p->nreg];
+  memset(t, 0, sizeof *t);
+  t->start = s;
+  t->size = e - s;
+  t->memfd = -1;
+  if (p->reset != GB_PROBE_SNAPSHOT) {
+    void *h = mmap(NULL, t->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (h == MAP_FAILED) return -1;
+    if (uc_mem_unmap(m->uc, s, t->size) != UC_ERR_OK ||
+        uc_mem_map_ptr(m->uc, s, t->size, prot, h) != UC_ERR_OK) {
+      munmap(h, t->size);
+      return -1;
+    }
+    t->host = h;
+  }
+  t->in_set = calloc(t->size / GB_PAGE, 1);
+  if (!t->in_set) return -1;
+  p->nreg++;
+  return 0;
+}
+
+static int load(gb_probe *p, char *err, size_t errlen) {
+  gb_machine *m = p->m;
+  const gb_image *img = m->img;
+  for (int i = 0; i < img->nseg; i++) {
+    const gb_segment *s = &img->seg[i];
+    if (s->map_end <= s->map_start) continue;
+    uint32_t pr = 0;
+    if (s->prot & GB_PROT_R) pr |= UC_PROT_READ;
+    if (s->prot & GB_PROT_W) pr |= UC_PROT_WRITE;
+    if (s->prot & GB_PROT_X) pr |= UC_PROT_EXEC;
+    if (map_range(p, s->map_start, s->map_end, pr, 'i') < 0) {
+      snprintf(err, errlen, "cannot map segment %d at 0x%llx", i, (unsigned long long)s->map_start);
+      return -1;
+    }
+  }
+  for (int i = 0; i < img->nseg; i++) {
+    const gb_segment *s = &img->seg[i];
+    if (s->filesz && uc_mem_write(m->uc, s->vaddr, img->bytes + s->offset, s->filesz) != UC_ERR_OK) {
+      snprintf(err, errlen, "cannot fill segment %d", i);
+      return -1;
+    }
+  }
+  m->mm.brk_start = m->mm.brk_cur = GB_PAGE_UP(img->hi);
+  const gb_stack *st = m->stack;
+  if (st->base < STACK_BELOW ||
+      map_range(p, st->base - STACK_BELOW, GB_PAGE_UP(st->top), UC_PROT_READ | UC_PROT_WRITE, 's') < 0 ||
+      uc_mem_write(m->uc, st->base, st->bytes, st->size) != UC_ERR_OK) {
+    snprintf(err, errlen, "cannot map the stack below 0x%llx", (unsigned long long)st->top);
+    return -1;
+  }
+  if (gb_vsyscall_install(m) < 0) {
+    snprintf(err, errlen, "cannot map the vsyscall page");
+    return -1;
+  }
+  return 0;
+}
+
+static int start_main_thread(gb_machine *m) {
+  static const int zero[] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
+                             UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_R8,
+                             UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,
+                             UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15, UC_X86_REG_FS_BASE,
+                             UC_X86_REG_GS_BASE};
+  for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) gb_set_reg(m, zero[i], 0);
+  gb_set_reg(m, UC_X86_REG_RSP, m->stack->rsp);
+  gb_set_reg(m, UC_X86_REG_EFLAGS, 0x202);
+  gb_set_reg(m, UC_X86_REG_RIP, m->img->entry);
+  m->next_tid = 1000;
+  gb_thread *t = gb_thread_new(m);
+  if (!t) return -1;
+  t->runs = 1;
+  m->cur = 0;
+  return 0;
+}
+
+static void stop_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
+  gb_probe *p = user;
+  (void)uc;
+  (void)size;
+  if (addr == p->target) gb_stop(p->m, GB_STOP_UNTIL, "reached 0x%llx", (unsigned long long)addr);
+}
+
+int gb_probe_open(gb_probe **out, const gb_image *img, const gb_stack *stack,
+                  const gb_emu_opts *opts, gb_probe_reset reset, const uint64_t *stops,
+                  int nstops, char *err, size_t errlen) {
+  *out = NULL;
+  if (nstops < 0 || nstops > MAX_STOPS) {
+    snprintf(err, errlen, "at most %d stop addresses", MAX_STOPS);
+    return -1;
+  }
+  gb_probe *p = calloc(1, sizeof *p);
+  gb_machine *m = p ? calloc(1, sizeof *m) : NULL;
+  if (!m) {
+    free(p);
+    snprintf(err, errlen, "out of host memory");
+    return -1;
+  }
+  p->m = m;
+  p->reset = reset;
+  for (int i = 0; i < nstops; i++) p->stops[i] = stops[i];
+  p->nstops = nstops;
+  gb_emu_opts d;
+  gb_emu_opts_default(&d);
+  m->o = opts ? *opts : d;
+  if (!m->o.max_insns) m->o.max_insns = d.max_insns;
+  if (!m->o.max_mem) m->o.max_mem = d.max_mem;
+  if (m->o.timeout_s <= 0) m->o.timeout_s = d.timeout_s;
+  if (!m->o.quantum) m->o.quantum = d.quantum;
+  if (m->o.ncpu < 1) m->o.ncpu = 1;
+  m->o.until = "exit"; /* the probe's own stops replace --until */
+  m->o.echo = 0;
+  m->img = img;
+  m->stack = stack;
+  m->res = &p->res;
+  if (uc_open(UC_ARCH_X86, UC_MODE_64, &m->uc) != UC_ERR_OK) {
+    m->uc = NULL;
+    snprintf(err, errlen, "uc_open failed");
+    goto fail;
+  }
+  if (uc_ctl_set_cpu_model(m->uc, CPU_MODEL) != UC_ERR_OK) {
+    snprintf(err, errlen, "cannot set the CPU model");
+    goto fail;
+  }
+  gb_trace_init(m);
+  gb_mm_init(m);
+  gb_fds_init(m);
+  if (load(p, err, errlen) < 0) goto fail;
+  if (start_main_thread(m) < 0 || gb_hooks_install(m) < 0 || gb_vclock_install(m) < 0) {
+    snprintf(err, errlen, "cannot start the machine");
+    goto fail;
+  }
+  for (int i = 0; i < nstops; i++)
+    if (uc_hook_add(m->uc, &p->stop_hh[i], UC_HOOK_CODE, (void *)stop_hook, p, stops[i],
+                    stops[i]) != UC_ERR_OK) {
+      snprintf(err, errlen, "cannot hook 0x%llx", (unsigned long long)stops[i]);
+      goto fail;
+    }
+  *out = p;
+  return 0;
+fail:
+  gb_probe_close(p);
+  return -1;
+}
+
+void gb_probe_close(gb_probe *p) {
+  if (!p) return;
+  gb_machine *m = p->m;
+  if (p->ctx) uc_context_free(p->ctx);
+  for (int i = 0; i < m->nth; i++) uc_context_free(m->th[i].ctx);
+  free(m->th);
+  gb_fds_free(m);
+  gb_mm_free(m);
+  free(m->tls);
+  free(m->bc); /* as machine.c's destroy() */
+  for (int i = 0; i < 3; i++) free(m->out[i]);
+  cJSON_Delete(m->trace);
+  cJSON_Delete(m->syscall_counts);
+  if (m->uc) uc_close(m->uc);
+  for (int i = 0; i < p->nreg; i++) {
+    tracked *t = &p->reg[i];
+    if (t->host) munmap(t->host, t->size);
+    if (t->memfd >= 0) close(t->memfd);
+    free(t->pristine);
+    free(t->in_set);
+  }
+  free(p->set);
+  free(p->scratch);
+  free(p->th_saved);
+  free(p->mm_saved);
+  free(m);
+  free(p);
+}
+
+static void cov_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
+  gb_probe *p = user;
+  (void)uc;
+  (void)size;
+  uint64_t h = (addr ^ (p->cov_prev >> 1)) * 0x9e3779b97f4a7c15ULL;
+  uint8_t *c = &p->cov[(h >> 32) % p->ncov];
+  if (*c != 255) (*c)++;
+  p->cov_prev = addr;
+}
+
+int gb_probe_cover(gb_probe *p, uint64_t lo, uint64_t hi, uint8_t *counters, size_t n) {
+  if (p->cov || !counters || !n || p->m->insns) return -1;
+  p->cov = counters;
+  p->ncov = n;
+  return uc_hook_add(p->m->uc, &p->cov_hh, UC_HOOK_BLOCK, (void *)cov_hook, p, lo, hi - 1) ==
+                 UC_ERR_OK ? 0 : -1;
+}
+
+/* ---- running ------------------------------------------------------------------- */
+
+static void fault(gb_machine *m, uc_err err) {
+  char b[200];
+  uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
+  gb_stop(m, GB_STOP_FAULT, "guest fault: %s at pc 0x%llx (%s)", uc_strerror(err),
+          (unsigned long long)pc, gb_sym_name(m, pc, b, sizeof b));
+}
+
+static void do_clone(gb_machine *m) { /* a new thread: refused by restore, stop here */
+  gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run clone()");
+}
+
+int gb_probe_run_to(gb_probe *p, uint64_t addr, uint64_t max_insns, gb_probe_stop *out) {
+  gb_machine *m = p->m;
+  int ok = 0;
+  for (int i = 0; i < p->nstops; i++) ok |= p->stops[i] == addr;
+  if (!ok) return -1;
+  p->target = addr;
+  p->cov_prev = 0;
+  uint64_t start = m->insns;
+  m->stop = GB_STOP_NONE;
+  m->stop_msg[0] = 0;
+  m->o.max_insns = start + (max_insns ? max_insns : GB_EMU_DEFAULT_MAX_INSNS);
+  m->wall_start_ns = host_ns();
+  int idle = 0;
+  while (m->stop == GB_STOP_NONE) {
+    uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
+    m->quantum_stop = 0;
+    m->pending = PEND_NONE;
+    uc_err e = uc_emu_start(m->uc, pc, NO_EXIT, 0, 0);
+    if (m->quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->quantum_pc)
+      gb_set_reg(m, UC_X86_REG_RIP, m->quantum_pc); /* UNICORN-NOTES §3.3 */
+    if (e != UC_ERR_OK && m->stop == GB_STOP_NONE) fault(m, e);
+    if (m->stop != GB_STOP_NONE) break;
+    switch (m->pending) {
+    case PEND_CLONE: do_clone(m); break;
+    case PEND_SWITCH:
+    case PEND_BLOCK:
+    case PEND_EXIT_THREAD: gb_sched_next(m); break;
+    case PEND_STOP: break;
+    case PEND_NONE:
+      if (m->quantum_stop) gb_sched_next(m);
+      else if (++idle > 1000) gb_stop(m, GB_STOP_ERROR, "emulation keeps returning with nothing to do");
+      break;
+    }
+  }
+  p->st.runs++;
+  out->kind = m->stop;
+  out->pc = gb_reg(m, UC_X86_REG_RIP);
+  out->insns = m->insns - start;
+  snprintf(out->message, sizeof out->message, "%s", m->stop_msg);
+  return 0;
+}
+
+/* ---- the restore set ---------------------------------------------------------- */
+
+static int set_add(gb_probe *p, uint32_t r, uint32_t pg) {
+  tracked *t = &p->reg[r];
+  if (t->in_set[pg]) return 0;
+  if (p->nset == p->capset) {
+    size_t nc = p->capset ? p->capset * 2 : 64;
+    page_ref *ns = realloc(p->set, nc * sizeof *ns);
+    if (!ns) return -1;
+    p->set = ns;
+    p->capset = nc;
+  }
+  size_t i = p->nset; /* kept sorted, so neighbouring pages restore as one range */
+  while (i > 0 && (p->set[i - 1].region > r || (p->set[i - 1].region == r && p->set[i - 1].page > pg))) {
+    p->set[i] = p->set[i - 1];
+    i--;
+  }
+  p->set[i] = (page_ref){r, pg};
+  p->nset++;
+  t->in_set[pg] = 1;
+  return 0;
+}
+
+static int find_region(const gb_probe *p, uint64_t addr) {
+  for (int i = 0; i < p->nreg; i++)
+    if (addr >= p->reg[i].start && addr - p->reg[i].start < p->reg[i].size) return i;
+  return -1;
+}
+
+/* Put back the pages of the set: runs of neighbouring pages as one copy or madvise. */
+static void restore_set(gb_probe *p) {
+  for (size_t i = 0; i < p->nset;) {
+    size_t j = i + 1;
+    while (j < p->nset && p->set[j].region == p->set[i].region && p->set[j].page == p->set[j - 1].page + 1) j++;
+    tracked *t = &p->reg[p->set[i].region];
+    size_t off = (size_t)p->set[i].page * GB_PAGE, len = (j - i) * GB_PAGE;
+    if (p->reset == GB_PROBE_MADVISE) madvise(t->host + off, len, MADV_DONTNEED);
+    else memcpy(t->host + off, t->pristine + off, len);
+    p->st.pages_restored += j - i;
+    i = j;
+  }
+}
+
+/* ---- snapshot and restore ------------------------------------------------------- */
+
+static int save_memory(gb_probe *p) {
+  gb_machine *m = p->m;
+  size_t biggest = 0;
+  for (int i = 0; i < p->nreg; i++) {
+    tracked *t = &p->reg[i];
+    t->pristine = malloc(t->size);
+    if (!t->pristine) return -1;
+    if (t->host) memcpy(t->pristine, t->host, t->size);
+    else if (uc_mem_read(m->uc, t->start, t->pristine, t->size) != UC_ERR_OK) return -1;
+    if (t->size > biggest) biggest = t->size;
+    if (p->reset != GB_PROBE_MADVISE) continue;
+    /* the snapshot becomes the file behind the same host addresses: Unicorn's view of
+     * guest memory (and its TLB) does not move */
+    t->memfd = memfd_create("goboot-probe", MFD_CLOEXEC);
+    if (t->memfd < 0 || ftruncate(t->memfd, (off_t)t->size) < 0) return -1;
+    for (size_t done = 0; done < t->size;) {
+      ssize_t w = pwrite(t->memfd, t->host + done, t->size - done, (off_t)done);
+      if (w <= 0) return -1;
+      done += (size_t)w;
+    }
+    if (mmap(t->host, t->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, t->memfd, 0) == MAP_FAILED)
+      return -1;
+  }
+  if (p->reset == GB_PROBE_SNAPSHOT && !(p->scratch = malloc(biggest ? biggest : 1))) return -1;
+  return 0;
+}
+
+int gb_probe_snapshot(gb_probe *p) {
+  gb_machine *m = p->m;
+  if (p->snapped) return -1;
+  /* the trace is not kept: events so far go, later ones are dropped at each restore */
+  while (m->events->child) cJSON_DeleteItemFromArray(m->events, 0);
+  m->nevents = 0;
+  saved_counters *s = &p->sv;
+  s->insns = m->insns, s->tinsns = m->tinsns, s->blocks = m->blocks;
+  s->last_block = m->last_block, s->last_block_icount = m->last_block_icount;
+  s->last_block_end = m->last_block_end, s->idle_ns = m->idle_ns;
+  s->skip_at = m->skip_at, s->skip_end = m->skip_end, s->wait_seq = m->wait_seq;
+  s->switches = m->switches, s->rng = m->rng, s->nsyscalls = m->nsyscalls;
+  s->nunknown = m->nunknown, s->fs_set_count = m->fs_set_count;
+  s->suppressed_signals = m->suppressed_signals, s->slice = m->slice;
+  s->cur = m->cur, s->nth = m->nth, s->next_tid = m->next_tid, s->boot_phase = m->boot_phase;
+  for (int i = 0; i < 3; i++) s->out_len[i] = m->out_len[i];
+  s->brk_cur = m->mm.brk_cur;
+  s->mm_n = m->mm.n;
+  p->th_saved = malloc((size_t)m->nth * sizeof *p->th_saved);
+  p->mm_saved = malloc((size_t)(m->mm.n ? m->mm.n : 1) * sizeof *p->mm_saved);
+  if (!p->th_saved || !p->mm_saved) return -1;
+  memcpy(p->th_saved, m->th, (size_t)m->nth * sizeof *m->th);
+  memcpy(p->mm_saved, m->mm.r, (size_t)m->mm.n * sizeof *m->mm.r);
+  memcpy(p->sig_saved, m->sig, sizeof m->sig);
+  for (int i = 0; i < GB_MAX_FDS; i++) p->fd_open[i] = m->fds[i].kind != FD_NONE;
+
+  if (save_memory(p) < 0) return -1;
+  if (p->reset == GB_PROBE_SNAPSHOT &&
+      uc_ctl_context_mode(m->uc, UC_CTL_CONTEXT_CPU | UC_CTL_CONTEXT_MEMORY) != UC_ERR_OK)
+    return -1;
+  if (uc_context_alloc(m->uc, &p->ctx) != UC_ERR_OK || uc_context_save(m->uc, p->ctx) != UC_ERR_OK)
+    return -1;
+  /* a page stored to before the save keeps a writable TLB entry that would bypass the
+   * copy-on-write (UNICORN-NOTES §0.2) */
+  if (p->reset == GB_PROBE_SNAPSHOT) uc_ctl_flush_tlb(m->uc);
+  p->snapped = 1;
+  return 0;
+}
+
+static int restore_machine(gb_probe *p) {
+  gb_machine *m = p->m;
+  const saved_counters *s = &p->sv;
+  if (m->nth != s->nth || m->mm.n != s->mm_n || m->mm.brk_cur != s->brk_cur ||
+      memcmp(m->mm.r, p->mm_saved, (size_t)m->mm.n * sizeof *m->mm.r) != 0)
+    return -1;
+  m->insns = s->insns, m->tinsns = s->tinsns, m->blocks = s->blocks;
+  m->last_block = s->last_block, m->last_block_icount = s->last_block_icount;
+  m->last_block_end = s->last_block_end, m->idle_ns = s->idle_ns;
+  m->skip_at = s->skip_at, m->skip_end = s->skip_end, m->wait_seq = s->wait_seq;
+  m->switches = s->switches, m->rng = s->rng, m->nsyscalls = s->nsyscalls;
+  m->nunknown = s->nunknown, m->fs_set_count = s->fs_set_count;
+  m->suppressed_signals = s->suppressed_signals, m->slice = s->slice;
+  m->cur = s->cur, m->next_tid = s->next_tid, m->boot_phase = s->boot_phase;
+  m->stop = GB_STOP_NONE, m->pending = PEND_NONE, m->quantum_stop = 0;
+  for (int i = 0; i < 3; i++) {
+    m->out_len[i] = s->out_len[i];
+    if (m->out[i]) m->out[i][m->out_len[i]] = 0;
+  }
+  memcpy(m->th, p->th_saved, (size_t)m->nth * sizeof *m->th);
+  memcpy(m->sig, p->sig_saved, sizeof m->sig);
+  for (int i = 0; i < GB_MAX_FDS; i++) {
+    gb_fd *f = &m->fds[i];
+    if (p->fd_open[i] || f->kind == FD_NONE) continue;
+    free(f->data);
+    free(f->ep);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+  }
+  while (m->events->child) cJSON_DeleteItemFromArray(m->events, 0);
+  m->nevents = 0;
+  return 0;
+}
+
+int gb_probe_restore(gb_probe *p) {
+  gb_machine *m = p->m;
+  if (!p->snapped) return -1;
+  if (restore_machine(p) < 0) return -1;
+  if (uc_context_restore(m->uc, p->ctx) != UC_ERR_OK) return -1;
+  if (p->reset == GB_PROBE_SNAPSHOT) uc_ctl_flush_tlb(m->uc);
+  else restore_set(p);
+  p->st.restores++;
+  return 0;
+}
+
+int gb_probe_restore_check(gb_probe *p) {
+  if (gb_probe_restore(p) < 0) return -1;
+  p->st.checks++;
+  int missed = 0;
+  for (int r = 0; r < p->nreg; r++) {
+    tracked *t = &p->reg[r];
+    const uint8_t *now = t->host;
+    if (!now) {
+      if (uc_mem_read(p->m->uc, t->start, p->scratch, t->size) != UC_ERR_OK) return -1;
+      now = p->scratch;
+    }
+    for (size_t off = 0; off < t->size; off += GB_PAGE) {
+      if (!memcmp(now + off, t->pristine + off, GB_PAGE)) continue;
+      missed++;
+      if (t->host) {
+        memcpy(t->host + off, t->pristine + off, GB_PAGE);
+        if (set_add(p, (uint32_t)r, (uint32_t)(off / GB_PAGE)) < 0) return -1;
+      }
+      /* snapshot mode: the snapshot itself holds the wrong bytes; only count it */
+    }
+  }
+  p->st.missed_pages += (uint64_t)missed;
+  return missed;
+}
+
+/* ---- guest memory -------------------------------------------------------------- */
+
+int gb_probe_read(gb_probe *p, uint64_t addr, void *buf, size_t n) {
+  if (n == 0) return 0;
+  if (addr + n < addr) return -1;
+  return uc_mem_read(p->m->uc, addr, buf, n) == UC_ERR_OK ? 0 : -1;
+}
+
+int gb_probe_write(gb_probe *p, uint64_t addr, const void *buf, size_t n) {
+  if (n == 0) return 0;
+  if (addr + n < addr) return -1;
+  int r = find_region(p, addr);
+  if (r >= 0 && p->reg[r].host && addr + n - p->reg[r].start <= p->reg[r].size) {
+    tracked *t = &p->reg[r];
+    uint64_t off = addr - t->start;
+    if (p->snapped)
+      for (uint64_t pg = off / GB_PAGE; pg <= (off + n - 1) / GB_PAGE; pg++)
+        if (set_add(p, (uint32_t)r, (uint32_t)pg) < 0) return -1;
+    memcpy(t->host + off, buf, n);
+    return 0;
+  }
+  /* after the snapshot, the host modes can only rewind their own memory */
+  if (p->snapped && p->reset != GB_PROBE_SNAPSHOT) return -1;
+  return uc_mem_write(p->m->uc, addr, buf, n) == UC_ERR_OK ? 0 : -1;
+}
+
+uint64_t gb_probe_reg(gb_probe *p, int uc_reg) { return gb_reg(p->m, uc_reg); }
+
+void gb_probe_stats_get(const gb_probe *p, gb_probe_stats *out) {
+  *out = p->st;
+  out->dirty_pages = p->nset;
+}
