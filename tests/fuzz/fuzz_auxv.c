@@ -1,0 +1,206 @@
+/* fuzz_auxv.c — libFuzzer harness: arbitrary auxv words into the oracle's sysargs /
+ * sysauxv (runtime-c, gb_oracle_run), checked against a small independent model of
+ * what the Go runtime guarantees.
+ *
+ * Input: byte 0 = configuration (bits 0-2: Go version, bits 3-4: what /proc/self/auxv
+ * answers if the vector is empty, bit 5: AT_SYSINFO_EHDR names the supplied vDSO,
+ * bit 6: also render goboot-rtc's line format, a quarter of the cost), then
+ * up to MAXW little-endian words: the auxv, placed by the loader's stack builder (raw
+ * mode) right after envp's NULL and followed by the padding, AT_RANDOM bytes and
+ * strings, as Linux lays them out. A stack image per word count is built once; each
+ * input only rewrites the auxv words in it (the oracle never writes the image).
+ *
+ * Checked: the oracle accepts the input; the walk stops at the first zero tag or
+ * faults where the image ends (or at AT_RANDOM = 0); the last AT_PAGESZ, AT_RANDOM and
+ * (1.21+) AT_SECURE win; an empty vector takes the /proc/self/auxv answer (128-word
+ * buffer, word 126 forced to AT_NULL) or the mincore page size; mallocinit's verdict is
+ * exactly the runtime's message and print line; the line format fits. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oracle.h"
+#include "stack.h"
+
+#define MAXW 160
+
+typedef struct model {
+  int fault;
+  uint64_t fault_addr;
+  int64_t pairs;
+  uint64_t page, random, ehdr;
+  int secure, have_page;
+} model;
+
+typedef struct templ { gb_stack st; int built; } templ;
+
+static templ T[MAXW + 1]; /* lazily built stack images, one per word count */
+static gb_oracle_profile PROF[8];
+static int prof_ready;
+
+static const char *const PROFILES[8] = {"1.19.8", "1.21", "1.22", "1.24", "1.26", "1.12", "1.14", "1.10"};
+#define VDSO 0x7ffff7fc1000ULL
+
+static gb_stack *templ_for(size_t n) {
+  templ *t = &T[n];
+  if (t->built) return &t->st;
+  static const char *const argv[] = {"/bin/prog", "x"};
+  static const char *const envp[] = {"A=1", "GOMAXPROCS=2"};
+  static uint64_t zeros[MAXW];
+  gb_stack_spec *spec = calloc(1, sizeof *spec);
+  char err[256];
+  if (!spec) abort();
+  spec->argv = argv, spec->argc = 2;
+  spec->envp = envp, spec->envc = 2;
+  gb_random_from_seed(7, spec->random);
+  spec->raw_words = zeros;
+  spec->nraw = n;
+  if (gb_stack_build(spec, &t->st, err, sizeof err)) {
+    fprintf(stderr, "fuzz_auxv: %s\n", err);
+    abort();
+  }
+  free(spec);
+  t->built = 1;
+  return &t->st;
+}
+
+static int rd(const uint8_t *img, uint64_t base, uint64_t size, uint64_t a, uint64_t *v) {
+  if (a < base || a - base > size || size - (a - base) < 8) return -1;
+  memcpy(v, img + (a - base), 8);
+  return 0;
+}
+
+/* sysauxv as the runtime's loop reads: tag, then value, until tag 0. */
+static void walk(model *md, const uint8_t *img, uint64_t base, uint64_t size, uint64_t a, int secure_tag) {
+  for (;; a += 16) {
+    uint64_t tag, val;
+    if (rd(img, base, size, a, &tag)) { md->fault = 1, md->fault_addr = base + size; return; }
+    if (!tag) return;
+    if (rd(img, base, size, a + 8, &val)) { md->fault = 1, md->fault_addr = base + size; return; }
+    md->pairs++;
+    if (tag == 25) {
+      if (!val) { md->fault = 1, md->fault_addr = 0; return; }
+      md->random = val;
+    }
+    if (tag == 6) md->page = val;
+    if (tag == 23 && secure_tag) md->secure = val == 1;
+    if (tag == 33 && val) md->ehdr = val;
+  }
+}
+
+static void expect_fatal(const gb_oracle_state *o, const gb_oracle_profile *p, uint64_t ps) {
+  char detail[GB_ORACLE_MSG] = "";
+  const char *msg = "";
+  if (ps == 0) msg = "failed to get system page size";
+  else if (p->max_page_bound && ps > 524288)
+    snprintf(detail, sizeof detail, "system page size (%llu) is larger than maximum page size (524288)",
+             (unsigned long long)ps), msg = "bad system page size";
+  else if (ps < 4096)
+    snprintf(detail, sizeof detail, "system page size (%llu) is smaller than minimum page size (4096)",
+             (unsigned long long)ps), msg = "bad system page size";
+  else if (ps & (ps - 1))
+    snprintf(detail, sizeof detail, "system page size (%llu) must be a power of 2", (unsigned long long)ps),
+        msg = "bad system page size";
+  if (!(o->have & GB_F_FATAL) || strcmp(o->fatal, msg) || strcmp(o->fatal_detail, detail)) {
+    fprintf(stderr, "fatal: got '%s' / '%s', want '%s' / '%s' (page %llu)\n", o->fatal, o->fatal_detail,
+            msg, detail, (unsigned long long)ps);
+    abort();
+  }
+}
+
+#define REQUIRE(c) do { if (!(c)) { fprintf(stderr, "fuzz_auxv: %s:%d: %s\n", __FILE__, __LINE__, #c); abort(); } } while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size == 0) return 0;
+  uint8_t cfg = data[0];
+  size_t n = (size - 1) / 8;
+  if (n > MAXW) n = MAXW;
+  gb_stack *st = templ_for(n);
+  memcpy(st->bytes + (st->auxv_addr - st->base), data + 1, n * 8);
+
+  gb_oracle_in in;
+  memset(&in, 0, sizeof in);
+  if (!prof_ready) {
+    for (int i = 0; i < 8; i++)
+      if (gb_oracle_profile_parse(&PROF[i], PROFILES[i])) abort();
+    prof_ready = 1;
+  }
+  in.prof = PROF[cfg & 7];
+  in.stack = (gb_oracle_mem){st->bytes, st->base, st->size};
+  in.entry_sp = st->rsp;
+  in.vdso_base = (cfg & 32) ? VDSO : 0;
+  /* /proc/self/auxv: 0 unknown, 1 the bytes after the first pair, 2 open fails + mincore
+   * 16 KiB, 3 open fails + mincore unknown */
+  int proc = (cfg >> 3) & 3;
+  const uint8_t *pdata = size > 17 ? data + 17 : NULL;
+  int64_t plen = pdata ? (int64_t)(size - 17) : 0;
+  if (plen > 1024) plen = 1024;
+  if (proc == 1) in.proc_auxv = (gb_oracle_file){1, 0, plen, pdata};
+  if (proc >= 2) in.proc_auxv = (gb_oracle_file){1, -2, 0, NULL};
+  if (proc == 2) in.mincore_known = 1, in.mincore_pagesz = 16384;
+
+  gb_oracle_state o;
+  REQUIRE(gb_oracle_run(&in, &o) == GB_ORACLE_OK);
+  REQUIRE((o.have & GB_F_ARGC) && o.argc == 2 && o.argv == st->argv_addr);
+
+  model md = {0};
+  walk(&md, st->bytes, st->base, st->size, st->auxv_addr, in.prof.at_secure);
+  REQUIRE(o.auxv_addr == st->auxv_addr);
+  if (md.fault) {
+    REQUIRE((o.have & GB_F_FAULT) && (o.have & GB_F_FATAL) && o.fatal[0] == 0);
+    REQUIRE(o.fault_addr == md.fault_addr);
+    REQUIRE(!(o.have & (GB_F_PAGE | GB_F_RANDOM | GB_F_GOMAXPROCS)));
+    return 0;
+  }
+  if (md.pairs == 0) { /* the empty-vector fallback */
+    REQUIRE(o.need_proc_auxv);
+    if (proc == 0) {
+      REQUIRE(!(o.have & GB_F_FAULT) && o.undetermined[0] && !(o.have & GB_F_PAGE) && !(o.have & GB_F_FATAL));
+      return 0;
+    }
+    if (proc == 3) {
+      REQUIRE(!(o.have & GB_F_FAULT) && o.auxv_source == GB_AUXV_MINCORE && !(o.have & GB_F_PAGE));
+      return 0;
+    }
+    if (proc == 2) {
+      REQUIRE(!(o.have & GB_F_FAULT) && o.auxv_source == GB_AUXV_MINCORE && o.phys_page_size == 16384);
+      md.page = 16384;
+    } else {
+      uint8_t buf[1024] = {0};
+      if (plen > 0) memcpy(buf, pdata, (size_t)plen);
+      memset(buf + 126 * 8, 0, 8);
+      model pm = {0};
+      walk(&pm, buf, 0, sizeof buf, 0, in.prof.at_secure);
+      REQUIRE(o.auxv_source == GB_AUXV_PROC);
+      REQUIRE(!!(o.have & GB_F_FAULT) == pm.fault);
+      if (pm.fault) { /* only AT_RANDOM = 0 can fault inside the zero-ended buffer */
+        REQUIRE(pm.fault_addr == 0 && (o.have & GB_F_FAULT));
+        return 0;
+      }
+      REQUIRE(o.auxv_pairs == pm.pairs && pm.pairs <= 63);
+      md = pm;
+    }
+  } else {
+    REQUIRE(!(o.have & GB_F_FAULT));
+    REQUIRE(o.auxv_source == GB_AUXV_STACK && o.auxv_pairs == md.pairs);
+  }
+  /* the last AT_PAGESZ / AT_RANDOM / AT_SECURE / AT_SYSINFO_EHDR win */
+  REQUIRE(o.phys_page_size == md.page);
+  REQUIRE(o.at_random_addr == md.random);
+  REQUIRE(o.sysinfo_ehdr == md.ehdr);
+  if (in.prof.at_secure) REQUIRE((o.have & GB_F_SECURE) && o.secure_mode == md.secure);
+  else REQUIRE(o.secure_mode == 0);
+  REQUIRE(!md.ehdr || md.ehdr == in.vdso_base || o.undetermined[0]);
+  expect_fatal(&o, &in.prof, md.page);
+  /* AT_RANDOM bytes: copied from the image when it holds them (<= 1.21 keeps them) */
+  if (md.random && md.random >= st->base && md.random - st->base <= st->size - 16 && !in.prof.randinit)
+    REQUIRE((o.have & GB_F_RANDOM) && !memcmp(o.startup_random, st->bytes + (md.random - st->base), 16));
+  if (!md.random) REQUIRE(o.startup_random_null || !(o.have & GB_F_RANDOM));
+
+  if (!(cfg & 64)) return 0;
+  char line[2048];
+  size_t need = gb_oracle_format(&o, line, sizeof line);
+  REQUIRE(need < sizeof line && strlen(line) == need);
+  return 0;
+}
