@@ -9,10 +9,10 @@ int gb_oracle_profile_init(gb_oracle_profile *p, int major, int minor, int patch
   /* asm_amd64.s rt0_go: SUBQ $(4*8+7) ≤1.17 (ABI0 frame with argc/argv at 16/24),
    * SUBQ $(5*8) 1.18+ (one more slot); both then ANDQ $~15. */
   p->rt0_sub = minor <= 17 ? 39 : 40;
-  /* LEAQ (-64*1024+104)(SP) through 1.19.8; -64*1024 from the Nov 2022 change
-   * (golang/go#56594). 1.20 taken as the first version without +104 (the change
-   * predates the 1.20 freeze; not seen in a 1.20 binary). */
-  p->g0_lo_off = minor <= 19 ? -65536 + 104 : -65536;
+  /* LEAQ (-64*1024+104)(SP) through 1.20: measured under goboot on go1.20.4 and
+   * go1.20.12 binaries (g0.stack.hi - lo = 65432 at runtime.main); -64*1024 from 1.21
+   * (golang/go#56594 landed after the 1.20 branch). */
+  p->g0_lo_off = minor <= 20 ? -65536 + 104 : -65536;
   p->stack_guard = minor <= 13 ? 880 : minor == 14 ? 896 : 928; /* 896: two go1.14.2 binaries */
   p->m_tls = minor <= 24 ? 136 : 128;
   p->at_secure = minor >= 21 || (minor == 20 && pt >= 5) || (minor == 19 && pt >= 10);

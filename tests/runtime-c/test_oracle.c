@@ -558,7 +558,8 @@ static void test_profiles(void) {
   gb_oracle_profile p;
   cur = "profiles";
   CHECK(gb_oracle_profile_parse(&p, "go1.19.8") == 0 && p.patch == 8 && p.g0_lo_off == -65432);
-  CHECK(gb_oracle_profile_parse(&p, "1.20") == 0 && p.g0_lo_off == -65536 && !p.at_secure);
+  CHECK(gb_oracle_profile_parse(&p, "1.20") == 0 && p.g0_lo_off == -65536 + 104 && !p.at_secure);
+  CHECK(gb_oracle_profile_parse(&p, "1.21") == 0 && p.g0_lo_off == -65536);
   CHECK(gb_oracle_profile_parse(&p, "1.20.5") == 0 && p.at_secure);
   CHECK(gb_oracle_profile_parse(&p, "1.25") == 0 && p.m_tls == 128 &&
         !strcmp(p.ncpu_sym, "runtime.numCPUStartup"));
