@@ -38,7 +38,7 @@ SYS(clone); SYS(exit); SYS(exit_group); SYS(futex); SYS(sched_yield); SYS(gettid
 SYS(set_tid_address); SYS(set_robust_list); SYS(sched_getaffinity); SYS(sched_setaffinity);
 /* sys_time.c */
 SYS(clock_gettime); SYS(clock_getres); SYS(gettimeofday); SYS(time); SYS(nanosleep);
-SYS(clock_nanosleep);
+SYS(clock_nanosleep); SYS(select); SYS(pselect6);
 /* sys_misc.c */
 SYS(arch_prctl); SYS(uname); SYS(getrlimit); SYS(prlimit64); SYS(getrandom); SYS(getpid);
 SYS(getppid); SYS(getuid); SYS(getcpu); SYS(zero); SYS(enosys_quiet);

@@ -88,3 +88,29 @@ int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
   }
   return sleep_until(m, now + ns, ev);
 }
+
+/* select/pselect6 with no descriptors: how Go <= 1.10's usleep sleeps (pselect6 in some
+ * releases, select in others). Descriptor sets are not emulated. */
+static int64_t fdless_sleep(gb_machine *m, uint64_t nfds, uint64_t ts_addr, int is_timeval,
+                            cJSON *ev) {
+  if (nfds != 0) return -ENOSYS;
+  if (!ts_addr) return sleep_until(m, UINT64_MAX, ev);
+  int64_t t[2];
+  if (gb_read(m, ts_addr, t, sizeof t) < 0) return -EFAULT;
+  int64_t unit = is_timeval ? 1000 : 1, lim = is_timeval ? 1000000 : 1000000000;
+  if (t[0] < 0 || t[1] < 0 || t[1] >= lim) return -EINVAL;
+  uint64_t ns = (uint64_t)t[0] * 1000000000ULL + (uint64_t)(t[1] * unit);
+  if (is_timeval) { /* Linux writes back the time left: none */
+    int64_t zero[2] = {0, 0};
+    if (gb_write(m, ts_addr, zero, sizeof zero) < 0) return -EFAULT;
+  }
+  return sleep_until(m, gb_now_ns(m) + ns, ev);
+}
+
+int64_t gb_sys_select(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  return fdless_sleep(m, a[0], a[4], 1, ev);
+}
+
+int64_t gb_sys_pselect6(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  return fdless_sleep(m, a[0], a[4], 0, ev);
+}
