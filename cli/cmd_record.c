@@ -17,12 +17,10 @@
 #include "emu.h"
 #include "image.h"
 #include "inputs.h"
+#include "runopts.h"
 #include "sha256.h"
 
-enum {
-  OPT_UNTIL = 0x2000, OPT_MAX_INSNS, OPT_MAX_MEM, OPT_TIMEOUT, OPT_QUANTUM, OPT_NCPU, OPT_TLS_ALL,
-  OPT_CGROUP, OPT_CPU_QUOTA, OPT_CPU_PERIOD, OPT_MOUNTINFO, OPT_EXACT, OPT_QUIET
-};
+enum { OPT_QUIET = 0x2000 };
 
 static const char record_help[] =
   "usage: goboot record [options] BINARY -o FILE [-- guest args...]\n\n"
@@ -32,31 +30,12 @@ static const char record_help[] =
   "versions, the stack image's sha256 and the full trace. 'goboot replay FILE' runs it\n"
   "again and checks every event. Guest output is not echoed.\n\n"
   "Guest inputs:\n" GB_INPUTS_HELP
-  "\nRun options (as for 'goboot run'):\n"
-  "  --until WHERE      stop at exit (default), main.main, runtime.main or any SYMBOL\n"
-  "  --max-insns N, --max-mem BYTES, --timeout SECONDS, --quantum N, --ncpu N\n"
-  "  --tls-all, --exact-insns, --cgroup 1|2, --cpu-quota US, --cpu-period US, --mountinfo\n"
+  "\nRun options (as for 'goboot run'):\n" GB_RUN_HELP
   "\nRecord options:\n"
   "  -o, --output FILE  where to write the recording (required)\n"
   "  --quiet            no summary line on stderr\n\n"
   "Exit code: 0 when the recording was written (whatever the guest did), 64 bad command\n"
   "line, 65 I/O, 66-78 as for 'goboot run' when nothing could run.\n";
-
-static int parse_num(const char *s, uint64_t *v) {
-  char *end;
-  errno = 0;
-  if (!*s || *s == '-') return -1;
-  unsigned long long u = strtoull(s, &end, 0);
-  if (!errno && !*end) {
-    *v = u;
-    return 0;
-  }
-  errno = 0;
-  double d = strtod(s, &end); /* 2e10 */
-  if (errno || *end || d < 0 || d > 1.8e19) return -1;
-  *v = (uint64_t)d;
-  return 0;
-}
 
 static cJSON *hex(uint64_t v) {
   char b[24];
@@ -134,18 +113,7 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
                   cJSON **rec) {
   static const struct option longopts[] = {
     GB_INPUT_LONGOPTS,
-    {"until", required_argument, 0, OPT_UNTIL},
-    {"max-insns", required_argument, 0, OPT_MAX_INSNS},
-    {"max-mem", required_argument, 0, OPT_MAX_MEM},
-    {"timeout", required_argument, 0, OPT_TIMEOUT},
-    {"quantum", required_argument, 0, OPT_QUANTUM},
-    {"ncpu", required_argument, 0, OPT_NCPU},
-    {"tls-all", no_argument, 0, OPT_TLS_ALL},
-    {"cgroup", required_argument, 0, OPT_CGROUP},
-    {"cpu-quota", required_argument, 0, OPT_CPU_QUOTA},
-    {"cpu-period", required_argument, 0, OPT_CPU_PERIOD},
-    {"mountinfo", no_argument, 0, OPT_MOUNTINFO},
-    {"exact-insns", no_argument, 0, OPT_EXACT},
+    GB_RUN_LONGOPTS,
     {"output", required_argument, 0, 'o'},
     {"quiet", no_argument, 0, OPT_QUIET},
     {"help", no_argument, 0, 'h'},
@@ -159,47 +127,23 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
   gb_emu_opts_default(&o);
   o.echo = 0;
   int c, rc;
-  uint64_t v;
   optind = 1;
   opterr = 1;
   while ((c = getopt_long(argc, argv, out_path ? "ho:" : "h", longopts, NULL)) != -1) {
-    int bad = 0;
     switch (c) {
     case 'h': fputs(record_help, stdout); free(in); return -1;
     case 'o':
       if (!out_path) goto usage;
       *out_path = optarg;
-      break;
+      continue;
     case OPT_QUIET:
       if (!quiet) goto usage;
       *quiet = 1;
-      break;
-    case OPT_UNTIL: o.until = optarg; break;
-    case OPT_MAX_INSNS: bad = parse_num(optarg, &o.max_insns) || !o.max_insns; break;
-    case OPT_MAX_MEM: bad = parse_num(optarg, &o.max_mem) || !o.max_mem; break;
-    case OPT_TIMEOUT: {
-      char *end;
-      o.timeout_s = strtod(optarg, &end);
-      bad = *end || o.timeout_s <= 0;
-      break;
+      continue;
     }
-    case OPT_QUANTUM: bad = parse_num(optarg, &v) || !v || v > 1000000000; o.quantum = (uint32_t)v; break;
-    case OPT_NCPU: bad = parse_num(optarg, &v) || !v || v > 64; o.ncpu = (int)v; break;
-    case OPT_TLS_ALL: o.tls_all = 1; break;
-    case OPT_CGROUP: bad = strcmp(optarg, "1") && strcmp(optarg, "2"); o.vfs.cgroup_version = atoi(optarg); break;
-    case OPT_CPU_QUOTA: bad = parse_num(optarg, &v); o.vfs.cpu_quota_us = (int64_t)v; break;
-    case OPT_CPU_PERIOD: bad = parse_num(optarg, &v) || !v; o.vfs.cpu_period_us = (int64_t)v; break;
-    case OPT_MOUNTINFO: o.vfs.mountinfo = 1; break;
-    case OPT_EXACT: o.exact_insns = 1; break;
-    default:
-      rc = gb_inputs_option(in, c, optarg);
-      if (rc == 1) break;
-      goto usage;
-    }
-    if (bad) {
-      fprintf(stderr, "goboot %s: bad value '%s'\n", who, optarg);
-      goto usage;
-    }
+    rc = gb_runopts_option(&o, c, optarg, who);
+    if (rc == 0) rc = gb_inputs_option(in, c, optarg);
+    if (rc != 1) goto usage;
   }
   if (optind >= argc) {
     fprintf(stderr, "goboot %s: missing BINARY\n", who);
@@ -212,30 +156,12 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
   const char *path = argv[optind++];
   for (; optind < argc; optind++)
     if (gb_inputs_add_arg(in, argv[optind])) goto usage;
-  gb_inputs_option(in, GB_OPT_VDSO, "0"); /* as run: no vDSO is mapped, never announce one */
   o.seed = in->seed;
-
   gb_image img;
-  char err[512];
-  gb_status s = gb_image_load(&img, path, err, sizeof err);
-  if (s != GB_OK) {
-    fprintf(stderr, "goboot %s: %s\n", who, err);
-    free(in);
-    return (int)s;
-  }
-  if (!img.is_go) {
-    fprintf(stderr, "goboot %s: %s is not a Go binary (%s)\n", who, path,
-            img.note[0] ? img.note : "no Go pclntab found");
-    gb_image_free(&img);
-    free(in);
-    return 84;
-  }
   gb_stack st;
-  if (gb_inputs_build(in, &img, &st, err, sizeof err)) {
-    fprintf(stderr, "goboot %s: %s\n", who, err);
-    gb_image_free(&img);
+  if ((rc = gb_guest_prepare(who, path, in, &img, &st)) != 0) {
     free(in);
-    return GB_E_USAGE;
+    return rc;
   }
   gb_emu_result res;
   int er = gb_emu_run(&img, &st, &o, &res);

@@ -1,0 +1,90 @@
+/* runopts.c — see runopts.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runopts.h"
+
+/* A count: decimal or a float such as 2e10, else an integer in C syntax (0x...). */
+static int parse_num(const char *s, uint64_t *v) {
+  char *end;
+  errno = 0;
+  double d = strtod(s, &end);
+  if (errno || end == s || *end || d < 0 || d > 1.8e19) {
+    errno = 0;
+    unsigned long long u = strtoull(s, &end, 0);
+    if (errno || end == s || *end) return -1;
+    *v = u;
+    return 0;
+  }
+  *v = (uint64_t)d;
+  return 0;
+}
+
+int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who) {
+  uint64_t v = 0;
+  int bad = 0;
+  char *end;
+  switch (opt) {
+  case GB_OPT_UNTIL: o->until = arg; break;
+  case GB_OPT_MAX_INSNS: bad = parse_num(arg, &o->max_insns) || !o->max_insns; break;
+  case GB_OPT_MAX_MEM: bad = parse_num(arg, &o->max_mem) || !o->max_mem; break;
+  case GB_OPT_TIMEOUT:
+    o->timeout_s = strtod(arg, &end);
+    bad = *end || !(o->timeout_s > 0);
+    break;
+  case GB_OPT_QUANTUM:
+    bad = parse_num(arg, &v) || !v || v > 1000000000;
+    o->quantum = (uint32_t)v;
+    break;
+  case GB_OPT_NCPU:
+    bad = parse_num(arg, &v) || !v || v > 64;
+    o->ncpu = (int)v;
+    break;
+  case GB_OPT_TLS_ALL: o->tls_all = 1; break;
+  case GB_OPT_CGROUP:
+    bad = strcmp(arg, "1") && strcmp(arg, "2");
+    o->vfs.cgroup_version = arg[0] - '0';
+    break;
+  case GB_OPT_CPU_QUOTA:
+    bad = parse_num(arg, &v) || v > INT64_MAX;
+    o->vfs.cpu_quota_us = (int64_t)v;
+    break;
+  case GB_OPT_CPU_PERIOD:
+    bad = parse_num(arg, &v) || !v || v > INT64_MAX;
+    o->vfs.cpu_period_us = (int64_t)v;
+    break;
+  case GB_OPT_MOUNTINFO: o->vfs.mountinfo = 1; break;
+  case GB_OPT_EXACT: o->exact_insns = 1; break;
+  default: return 0;
+  }
+  if (bad) {
+    fprintf(stderr, "goboot %s: bad value '%s'\n", who, arg);
+    return -1;
+  }
+  return 1;
+}
+
+int gb_guest_prepare(const char *who, const char *path, gb_inputs *in, gb_image *img,
+                     gb_stack *st) {
+  char err[512];
+  gb_status s = gb_image_load(img, path, err, sizeof err);
+  if (s != GB_OK) {
+    fprintf(stderr, "goboot %s: %s\n", who, err);
+    return (int)s;
+  }
+  if (!img->is_go) {
+    fprintf(stderr, "goboot %s: %s is not a Go binary (%s); goboot boots Go programs only\n",
+            who, path, img->note[0] ? img->note : "no Go pclntab found");
+    gb_image_free(img);
+    return 84;
+  }
+  gb_inputs_option(in, GB_OPT_VDSO, "0");
+  if (gb_inputs_build(in, img, st, err, sizeof err)) {
+    fprintf(stderr, "goboot %s: %s\n", who, err);
+    gb_image_free(img);
+    return GB_E_USAGE;
+  }
+  return 0;
+}
