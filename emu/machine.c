@@ -1,7 +1,8 @@
 /* machine.c — one emulated process: set up Unicorn (CPU model first, UNICORN-NOTES §0),
  * map the image and the stack, start the main thread as Linux leaves it, and run the
  * loop that turns hook requests (block, switch, clone, exit) into scheduler actions.
- * gb_emu_run is the only entry point; the machine lives and dies inside it. */
+ * gb_emu_run opens, runs, reports and closes one; the probe (probe.c) opens one with its
+ * own mapping of writable memory and runs it piecewise (machine.h). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -97,7 +98,13 @@ static void header(gb_machine *m) {
   cJSON_AddStringToObject(h, "signals", "never delivered; SIGURG preemption suppressed");
 }
 
-static int load(gb_machine *m, char *err, size_t errlen) {
+static int map_default(void *ctx, gb_machine *m, uint64_t start, uint64_t end, uint32_t prot,
+                       char tag) {
+  (void)ctx;
+  return gb_mm_map_fixed(m, start, end, prot, tag);
+}
+
+static int load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t errlen) {
   const gb_image *img = m->img;
   for (int i = 0; i < img->nseg; i++) {
     const gb_segment *s = &img->seg[i];
@@ -106,7 +113,7 @@ static int load(gb_machine *m, char *err, size_t errlen) {
     if (s->prot & GB_PROT_R) p |= UC_PROT_READ;
     if (s->prot & GB_PROT_W) p |= UC_PROT_WRITE;
     if (s->prot & GB_PROT_X) p |= UC_PROT_EXEC;
-    if (gb_mm_map_fixed(m, s->map_start, s->map_end, p, 'i') < 0) {
+    if (map(map_ctx, m, s->map_start, s->map_end, p, 'i') < 0) {
       snprintf(err, errlen, "cannot map segment %d at 0x%llx", i, (unsigned long long)s->map_start);
       return -1;
     }
@@ -121,7 +128,7 @@ static int load(gb_machine *m, char *err, size_t errlen) {
   m->mm.brk_start = m->mm.brk_cur = GB_PAGE_UP(img->hi);
   const gb_stack *st = m->stack;
   uint64_t lo = st->base - GB_STACK_BELOW;
-  if (st->base < GB_STACK_BELOW || gb_mm_map_fixed(m, lo, GB_PAGE_UP(st->top), UC_PROT_READ | UC_PROT_WRITE, 's') < 0 ||
+  if (st->base < GB_STACK_BELOW || map(map_ctx, m, lo, GB_PAGE_UP(st->top), UC_PROT_READ | UC_PROT_WRITE, 's') < 0 ||
       uc_mem_write(m->uc, st->base, st->bytes, st->size) != UC_ERR_OK) {
     snprintf(err, errlen, "cannot map the stack [0x%llx, 0x%llx)", (unsigned long long)lo,
              (unsigned long long)st->top);
@@ -182,7 +189,7 @@ static void fault(gb_machine *m, uc_err err) {
           gb_sym_name(m, pc, b, sizeof b));
 }
 
-static void run(gb_machine *m) {
+void gb_machine_run(gb_machine *m) {
   int idle = 0;
   while (m->stop == GB_STOP_NONE) {
     uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
@@ -194,7 +201,10 @@ static void run(gb_machine *m) {
     if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) fault(m, err);
     if (m->stop != GB_STOP_NONE) break;
     switch (m->pending) {
-    case PEND_CLONE: do_clone(m); break;
+    case PEND_CLONE:
+      if (m->clone_stops) gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run clone()");
+      else do_clone(m);
+      break;
     case PEND_SWITCH:
     case PEND_BLOCK:
     case PEND_EXIT_THREAD: gb_sched_next(m); break;
@@ -234,7 +244,8 @@ static void finish(gb_machine *m, gb_emu_result *res) {
   m->trace = NULL;
 }
 
-static void destroy(gb_machine *m) {
+void gb_machine_close(gb_machine *m) {
+  if (!m) return;
   for (int i = 0; i < m->nth; i++) uc_context_free(m->th[i].ctx);
   free(m->th);
   gb_fds_free(m);
@@ -248,13 +259,12 @@ static void destroy(gb_machine *m) {
   free(m);
 }
 
-int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *opts,
-               gb_emu_result *res) {
-  memset(res, 0, sizeof *res);
+int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack,
+                    const gb_emu_opts *opts, gb_emu_result *res, gb_map_fn map, void *map_ctx) {
+  *out = NULL;
   gb_machine *m = calloc(1, sizeof *m);
   if (!m) {
     snprintf(res->message, sizeof res->message, "out of host memory");
-    res->stop = GB_STOP_ERROR;
     return -1;
   }
   gb_emu_opts_default(&m->o);
@@ -287,7 +297,7 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
   gb_mm_init(m);
   gb_fds_init(m);
   header(m);
-  if (load(m, err, sizeof err) < 0 || start_main_thread(m) < 0) {
+  if (load(m, map ? map : map_default, map_ctx, err, sizeof err) < 0 || start_main_thread(m) < 0) {
     snprintf(res->message, sizeof res->message, "%s", err[0] ? err : "cannot start the main thread");
     goto fail;
   }
@@ -295,22 +305,33 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
   if (hr == -3) {
     snprintf(res->message, sizeof res->message, "--until %s: no such symbol in %s", m->o.until,
              img->path ? img->path : "the binary");
-    res->stop = GB_STOP_ERROR;
-    destroy(m);
+    gb_machine_close(m);
     return -2;
   }
   if (hr < 0 || gb_vclock_install(m) < 0) {
     snprintf(res->message, sizeof res->message, "cannot install hooks");
     goto fail;
   }
-  run(m);
-  finish(m, res);
-  destroy(m);
+  *out = m;
   return 0;
 fail:
-  res->stop = GB_STOP_ERROR;
-  destroy(m);
+  gb_machine_close(m);
   return -1;
+}
+
+int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *opts,
+               gb_emu_result *res) {
+  memset(res, 0, sizeof *res);
+  gb_machine *m;
+  int r = gb_machine_open(&m, img, stack, opts, res, NULL, NULL);
+  if (r < 0) {
+    res->stop = GB_STOP_ERROR;
+    return r;
+  }
+  gb_machine_run(m);
+  finish(m, res);
+  gb_machine_close(m);
+  return 0;
 }
 
 void gb_emu_result_free(gb_emu_result *res) {

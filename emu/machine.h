@@ -129,6 +129,8 @@ typedef struct gb_machine {
   struct gb_block_ent *bc;
 
   /* stop state */
+  int clone_stops;        /* 1: a clone() stops the run as unsupported (the probe cannot
+                             rewind a thread set) instead of starting the child */
   gb_pending pending;
   uint64_t pend_clone_flags, pend_clone_stack, pend_clone_ptid, pend_clone_ctid, pend_clone_tls;
   int pend_child;
@@ -159,7 +161,25 @@ typedef struct gb_machine {
   uint64_t suppressed_signals;
 } gb_machine;
 
-/* machine.c */
+/* machine.c: a machine's life, shared by gb_emu_run and the probe (probe.c). */
+
+/* How a committed range of the image or the stack is mapped: gb_mm_map_fixed, or a
+ * caller's function that must leave the same bookkeeping (the probe re-backs writable
+ * ranges with host memory it owns). 0 or -1. */
+typedef int (*gb_map_fn)(void *ctx, gb_machine *m, uint64_t start, uint64_t end,
+                         uint32_t prot, char tag);
+
+/* Engine (CPU model first), trace header, address space, image, stack, main thread as
+ * execve leaves it, hooks and virtual clock. MAP NULL → gb_mm_map_fixed. Returns 0 with
+ * *out set; -1 when the machine could not be set up, -2 when an --until symbol is
+ * missing; res->message says why and *out is NULL. res stays the caller's. */
+int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack,
+                    const gb_emu_opts *opts, gb_emu_result *res, gb_map_fn map, void *map_ctx);
+/* Run from the current thread's RIP until a stop is set (m->stop): syscalls, clones,
+ * thread switches and quantum expiries are acted on between uc_emu_start calls. */
+void gb_machine_run(gb_machine *m);
+void gb_machine_close(gb_machine *m); /* NULL is fine */
+
 uint64_t gb_now_ns(gb_machine *m);       /* virtual monotonic ns */
 void gb_stop(gb_machine *m, gb_stop_kind k, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

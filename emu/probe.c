@@ -1,8 +1,8 @@
-/* probe.c — the rewindable machine of probe.h. Set-up and the run loop follow
- * machine.c's gb_emu_run (its load/start/run helpers are file-static there), except
- * that writable guest memory can be host memory the probe owns, and the machine's
- * counters, files, threads and output are saved at the snapshot and put back on each
- * restore. What a restore cannot rewind (an address-space or thread-set change) makes
+/* probe.c — the rewindable machine of probe.h. Set-up, the run loop and teardown are
+ * machine.c's (gb_machine_open/run/close), except that writable guest memory can be
+ * host memory the probe owns (its map function), a clone stops the run, and the
+ * machine's counters, files, threads and output are saved at the snapshot and put back
+ * on each restore. What a restore cannot rewind (an address-space or thread-set change) makes
  * it fail rather than silently diverge. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,9 +16,6 @@
 #include "machine.h"
 #include "probe.h"
 
-#define CPU_MODEL UC_CPU_X86_HASWELL      /* as machine.c: the trace header says Haswell */
-#define STACK_BELOW (8ULL << 20)          /* as machine.c: mapped under the stack image */
-#define NO_EXIT (UINT64_MAX - 1)          /* UNICORN-NOTES §3.4 */
 #define MAX_REGIONS 8
 #define MAX_STOPS 8
 
@@ -97,8 +94,8 @@ static uint64_t host_ns(void) {
 
 /* Map [s,e) through mm (so its bookkeeping is the emulator's own); in the host modes a
  * writable range is then re-backed by anonymous host memory the probe owns. */
-static int map_range(gb_probe *p, uint64_t s, uint64_t e, uint32_t prot, char tag) {
-  gb_machine *m = p->m;
+static int map_range(void *ctx, gb_machine *m, uint64_t s, uint64_t e, uint32_t prot, char tag) {
+  gb_probe *p = ctx;
   if (gb_mm_map_fixed(m, s, e, prot, tag) < 0) return -1;
   if (!(prot & UC_PROT_WRITE)) return 0;
   if (p->nreg == MAX_REGIONS) return -1;
@@ -123,61 +120,6 @@ static int map_range(gb_probe *p, uint64_t s, uint64_t e, uint32_t prot, char ta
   return 0;
 }
 
-static int load(gb_probe *p, char *err, size_t errlen) {
-  gb_machine *m = p->m;
-  const gb_image *img = m->img;
-  for (int i = 0; i < img->nseg; i++) {
-    const gb_segment *s = &img->seg[i];
-    if (s->map_end <= s->map_start) continue;
-    uint32_t pr = 0;
-    if (s->prot & GB_PROT_R) pr |= UC_PROT_READ;
-    if (s->prot & GB_PROT_W) pr |= UC_PROT_WRITE;
-    if (s->prot & GB_PROT_X) pr |= UC_PROT_EXEC;
-    if (map_range(p, s->map_start, s->map_end, pr, 'i') < 0) {
-      snprintf(err, errlen, "cannot map segment %d at 0x%llx", i, (unsigned long long)s->map_start);
-      return -1;
-    }
-  }
-  for (int i = 0; i < img->nseg; i++) {
-    const gb_segment *s = &img->seg[i];
-    if (s->filesz && uc_mem_write(m->uc, s->vaddr, img->bytes + s->offset, s->filesz) != UC_ERR_OK) {
-      snprintf(err, errlen, "cannot fill segment %d", i);
-      return -1;
-    }
-  }
-  m->mm.brk_start = m->mm.brk_cur = GB_PAGE_UP(img->hi);
-  const gb_stack *st = m->stack;
-  if (st->base < STACK_BELOW ||
-      map_range(p, st->base - STACK_BELOW, GB_PAGE_UP(st->top), UC_PROT_READ | UC_PROT_WRITE, 's') < 0 ||
-      uc_mem_write(m->uc, st->base, st->bytes, st->size) != UC_ERR_OK) {
-    snprintf(err, errlen, "cannot map the stack below 0x%llx", (unsigned long long)st->top);
-    return -1;
-  }
-  if (gb_vsyscall_install(m) < 0) {
-    snprintf(err, errlen, "cannot map the vsyscall page");
-    return -1;
-  }
-  return 0;
-}
-
-static int start_main_thread(gb_machine *m) {
-  static const int zero[] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
-                             UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_R8,
-                             UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,
-                             UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15, UC_X86_REG_FS_BASE,
-                             UC_X86_REG_GS_BASE};
-  for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) gb_set_reg(m, zero[i], 0);
-  gb_set_reg(m, UC_X86_REG_RSP, m->stack->rsp);
-  gb_set_reg(m, UC_X86_REG_EFLAGS, 0x202);
-  gb_set_reg(m, UC_X86_REG_RIP, m->img->entry);
-  m->next_tid = 1000;
-  gb_thread *t = gb_thread_new(m);
-  if (!t) return -1;
-  t->runs = 1;
-  m->cur = 0;
-  return 0;
-}
-
 static void stop_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   gb_probe *p = user;
   (void)uc;
@@ -194,46 +136,24 @@ int gb_probe_open(gb_probe **out, const gb_image *img, const gb_stack *stack,
     return -1;
   }
   gb_probe *p = calloc(1, sizeof *p);
-  gb_machine *m = p ? calloc(1, sizeof *m) : NULL;
-  if (!m) {
-    free(p);
+  if (!p) {
     snprintf(err, errlen, "out of host memory");
     return -1;
   }
-  p->m = m;
   p->reset = reset;
   for (int i = 0; i < nstops; i++) p->stops[i] = stops[i];
   p->nstops = nstops;
-  gb_emu_opts d;
-  gb_emu_opts_default(&d);
-  m->o = opts ? *opts : d;
-  if (!m->o.max_insns) m->o.max_insns = d.max_insns;
-  if (!m->o.max_mem) m->o.max_mem = d.max_mem;
-  if (m->o.timeout_s <= 0) m->o.timeout_s = d.timeout_s;
-  if (!m->o.quantum) m->o.quantum = d.quantum;
-  if (m->o.ncpu < 1) m->o.ncpu = 1;
-  m->o.until = "exit"; /* the probe's own stops replace --until */
-  m->o.echo = 0;
-  m->img = img;
-  m->stack = stack;
-  m->res = &p->res;
-  if (uc_open(UC_ARCH_X86, UC_MODE_64, &m->uc) != UC_ERR_OK) {
-    m->uc = NULL;
-    snprintf(err, errlen, "uc_open failed");
+  gb_emu_opts o;
+  gb_emu_opts_default(&o);
+  if (opts) o = *opts;
+  o.until = "exit"; /* the probe's own stops replace --until */
+  o.echo = 0;
+  if (gb_machine_open(&p->m, img, stack, &o, &p->res, map_range, p) < 0) {
+    snprintf(err, errlen, "%s", p->res.message);
     goto fail;
   }
-  if (uc_ctl_set_cpu_model(m->uc, CPU_MODEL) != UC_ERR_OK) {
-    snprintf(err, errlen, "cannot set the CPU model");
-    goto fail;
-  }
-  gb_trace_init(m);
-  gb_mm_init(m);
-  gb_fds_init(m);
-  if (load(p, err, errlen) < 0) goto fail;
-  if (start_main_thread(m) < 0 || gb_hooks_install(m) < 0 || gb_vclock_install(m) < 0) {
-    snprintf(err, errlen, "cannot start the machine");
-    goto fail;
-  }
+  gb_machine *m = p->m;
+  m->clone_stops = 1;
   for (int i = 0; i < nstops; i++)
     if (uc_hook_add(m->uc, &p->stop_hh[i], UC_HOOK_CODE, (void *)stop_hook, p, stops[i],
                     stops[i]) != UC_ERR_OK) {
@@ -249,18 +169,8 @@ fail:
 
 void gb_probe_close(gb_probe *p) {
   if (!p) return;
-  gb_machine *m = p->m;
   if (p->ctx) uc_context_free(p->ctx);
-  for (int i = 0; i < m->nth; i++) uc_context_free(m->th[i].ctx);
-  free(m->th);
-  gb_fds_free(m);
-  gb_mm_free(m);
-  free(m->tls);
-  free(m->bc); /* as machine.c's destroy() */
-  for (int i = 0; i < 3; i++) free(m->out[i]);
-  cJSON_Delete(m->trace);
-  cJSON_Delete(m->syscall_counts);
-  if (m->uc) uc_close(m->uc);
+  gb_machine_close(p->m); /* before the host memory Unicorn maps goes */
   for (int i = 0; i < p->nreg; i++) {
     tracked *t = &p->reg[i];
     if (t->host) munmap(t->host, t->size);
@@ -272,7 +182,6 @@ void gb_probe_close(gb_probe *p) {
   free(p->scratch);
   free(p->th_saved);
   free(p->mm_saved);
-  free(m);
   free(p);
 }
 
@@ -296,17 +205,6 @@ int gb_probe_cover(gb_probe *p, uint64_t lo, uint64_t hi, uint8_t *counters, siz
 
 /* ---- running ------------------------------------------------------------------- */
 
-static void fault(gb_machine *m, uc_err err) {
-  char b[200];
-  uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
-  gb_stop(m, GB_STOP_FAULT, "guest fault: %s at pc 0x%llx (%s)", uc_strerror(err),
-          (unsigned long long)pc, gb_sym_name(m, pc, b, sizeof b));
-}
-
-static void do_clone(gb_machine *m) { /* a new thread: refused by restore, stop here */
-  gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run clone()");
-}
-
 int gb_probe_run_to(gb_probe *p, uint64_t addr, uint64_t max_insns, gb_probe_stop *out) {
   gb_machine *m = p->m;
   int ok = 0;
@@ -319,28 +217,7 @@ int gb_probe_run_to(gb_probe *p, uint64_t addr, uint64_t max_insns, gb_probe_sto
   m->stop_msg[0] = 0;
   m->o.max_insns = start + (max_insns ? max_insns : GB_EMU_DEFAULT_MAX_INSNS);
   m->wall_start_ns = host_ns();
-  int idle = 0;
-  while (m->stop == GB_STOP_NONE) {
-    uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
-    m->quantum_stop = 0;
-    m->pending = PEND_NONE;
-    uc_err e = uc_emu_start(m->uc, pc, NO_EXIT, 0, 0);
-    if (m->quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->quantum_pc)
-      gb_set_reg(m, UC_X86_REG_RIP, m->quantum_pc); /* UNICORN-NOTES §3.3 */
-    if (e != UC_ERR_OK && m->stop == GB_STOP_NONE) fault(m, e);
-    if (m->stop != GB_STOP_NONE) break;
-    switch (m->pending) {
-    case PEND_CLONE: do_clone(m); break;
-    case PEND_SWITCH:
-    case PEND_BLOCK:
-    case PEND_EXIT_THREAD: gb_sched_next(m); break;
-    case PEND_STOP: break;
-    case PEND_NONE:
-      if (m->quantum_stop) gb_sched_next(m);
-      else if (++idle > 1000) gb_stop(m, GB_STOP_ERROR, "emulation keeps returning with nothing to do");
-      break;
-    }
-  }
+  gb_machine_run(m);
   p->st.runs++;
   out->kind = m->stop;
   out->pc = gb_reg(m, UC_X86_REG_RIP);
