@@ -97,14 +97,8 @@ static int parse_args(int argc, char **argv, gb_inputs *in, check_opts *co, cons
     fprintf(stderr, "goboot check: bad value '%s'\n", optarg);
     return GB_E_USAGE;
   }
-  if (optind >= argc) {
-    fprintf(stderr, "goboot check: missing BINARY\n\n%s", check_help);
-    return GB_E_USAGE;
-  }
-  *path = argv[optind++];
-  for (; optind < argc; optind++)
-    if (gb_inputs_add_arg(in, argv[optind])) return GB_E_USAGE;
-  return -1; /* go on */
+  *path = gb_inputs_positionals(in, argc, argv, "check", check_help);
+  return *path ? -1 /* go on */ : GB_E_USAGE;
 }
 
 /* --native: the kernel's view. Mimic-host stack, execfn = the path execve gets, as

@@ -145,17 +145,12 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
     if (rc == 0) rc = gb_inputs_option(in, c, optarg);
     if (rc != 1) goto usage;
   }
-  if (optind >= argc) {
-    fprintf(stderr, "goboot %s: missing BINARY\n", who);
-    goto usage;
-  }
   if (out_path && !*out_path) {
     fprintf(stderr, "goboot %s: missing -o FILE\n", who);
     goto usage;
   }
-  const char *path = argv[optind++];
-  for (; optind < argc; optind++)
-    if (gb_inputs_add_arg(in, argv[optind])) goto usage;
+  const char *path = gb_inputs_positionals(in, argc, argv, who, NULL);
+  if (!path) goto usage;
   o.seed = in->seed;
   gb_image img;
   gb_stack st;

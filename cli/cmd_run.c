@@ -118,17 +118,11 @@ int cmd_run(int argc, char **argv) {
     free(in);
     return GB_E_USAGE;
   }
-  if (optind >= argc) {
-    fprintf(stderr, "goboot run: missing BINARY\n\n%s", run_help);
+  const char *path = gb_inputs_positionals(in, argc, argv, "run", run_help);
+  if (!path) {
     free(in);
     return GB_E_USAGE;
   }
-  const char *path = argv[optind++];
-  for (; optind < argc; optind++)
-    if (gb_inputs_add_arg(in, argv[optind])) {
-      free(in);
-      return GB_E_USAGE;
-    }
   o.seed = in->seed;
   gb_image img;
   gb_stack st;

@@ -303,17 +303,11 @@ int cmd_stack(int argc, char **argv) {
     free(in);
     return GB_E_USAGE;
   }
-  if (optind >= argc) {
-    fprintf(stderr, "goboot stack: missing BINARY\n\n%s", stack_help);
+  const char *path = gb_inputs_positionals(in, argc, argv, "stack", stack_help);
+  if (!path) {
     free(in);
     return GB_E_USAGE;
   }
-  const char *path = argv[optind++];
-  for (; optind < argc; optind++)
-    if (gb_inputs_add_arg(in, argv[optind])) {
-      free(in);
-      return GB_E_USAGE;
-    }
 
   gb_image img;
   char err[512];

@@ -155,3 +155,15 @@ int gb_inputs_build(gb_inputs *in, const gb_image *img, gb_stack *out, char *err
   if (in->raw_set) spec->raw_words = in->raw, spec->nraw = (size_t)in->nraw;
   return gb_stack_build(spec, out, err, errlen);
 }
+
+const char *gb_inputs_positionals(gb_inputs *in, int argc, char **argv, const char *who,
+                                  const char *help) {
+  if (optind >= argc) {
+    fprintf(stderr, "goboot %s: missing BINARY\n\n%s", who, help ? help : "");
+    return NULL;
+  }
+  const char *path = argv[optind++];
+  for (; optind < argc; optind++)
+    if (gb_inputs_add_arg(in, argv[optind])) return NULL;
+  return path;
+}

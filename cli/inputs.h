@@ -70,6 +70,10 @@ void gb_inputs_init(gb_inputs *in);
  * printed to stderr). */
 int gb_inputs_option(gb_inputs *in, int opt, const char *arg);
 int gb_inputs_add_arg(gb_inputs *in, const char *arg);
+/* After getopt_long: argv[optind] is BINARY, the rest the guest's argv[1..]. Returns
+ * BINARY, or NULL after printing "goboot WHO: ..." and HELP (a usage error). */
+const char *gb_inputs_positionals(gb_inputs *in, int argc, char **argv, const char *who,
+                                  const char *help);
 /* Build spec and stack for IMG (whose path becomes argv[0] unless argv0 is set).
  * Returns 0, or -1 with a message in err. */
 int gb_inputs_build(gb_inputs *in, const gb_image *img, gb_stack *out, char *err, size_t errlen);
