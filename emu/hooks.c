@@ -6,7 +6,9 @@
  *    from FS:-8 (the sites are found by scanning the text; a block counts the sites it
  *    contains), the instruction budget, the scheduler's quantum and the wall-clock guard;
  *  - single-address milestone hooks on the boot-path functions (bootpath.h);
- *  - an interrupt hook: any CPU exception or INT is a guest fault.
+ *  - an interrupt hook: any CPU exception or INT is a guest fault;
+ *  - a bad-access hook (unmapped or protected memory), which only records the access
+ *    for the fault report (faultpc.c).
  * TLS loads are counted during the boot phase (entry → first runtime.schedule) unless
  * --tls-all. There is no per-instruction hook (each costs 5–23×, and removing one means
  * retranslating, UNICORN-NOTES §3.8) except with exact_insns, which cross-checks the
@@ -256,6 +258,10 @@ int gb_hooks_install(gb_machine *m) {
                   UC_X86_INS_SYSCALL) != UC_ERR_OK)
     return -1;
   if (uc_hook_add(m->uc, &m->hh_intr, UC_HOOK_INTR, (void *)intr_hook, m, 1, 0) != UC_ERR_OK)
+    return -1;
+  /* consulted only on a bad access, never on the fast path (unlike MEM_READ/WRITE) */
+  if (uc_hook_add(m->uc, &m->hh_bad, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
+                  (void *)gb_hook_bad_access, m, 1, 0) != UC_ERR_OK)
     return -1;
   cJSON *hdr = cJSON_GetObjectItem(m->trace, "header");
   cJSON *missing = cJSON_AddArrayToObject(hdr, "milestones_absent");

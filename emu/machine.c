@@ -181,14 +181,6 @@ static void do_clone(gb_machine *m) {
   child->state = TH_RUN;
 }
 
-static void fault(gb_machine *m, uc_err err) {
-  char b[200];
-  uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
-  gb_stop(m, err == UC_ERR_INSN_INVALID ? GB_STOP_FAULT : GB_STOP_FAULT,
-          "guest fault: %s at pc 0x%llx (%s)", uc_strerror(err), (unsigned long long)pc,
-          gb_sym_name(m, pc, b, sizeof b));
-}
-
 void gb_machine_run(gb_machine *m) {
   int idle = 0;
   while (m->stop == GB_STOP_NONE) {
@@ -198,7 +190,7 @@ void gb_machine_run(gb_machine *m) {
     uc_err err = uc_emu_start(m->uc, pc, GB_NO_EXIT, 0, 0);
     if (m->quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->quantum_pc)
       gb_set_reg(m, UC_X86_REG_RIP, m->quantum_pc); /* stale RIP after a block-hook stop (§3.3) */
-    if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) fault(m, err);
+    if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) gb_fault_stop(m, err);
     if (m->stop != GB_STOP_NONE) break;
     switch (m->pending) {
     case PEND_CLONE:
@@ -246,6 +238,7 @@ static void finish(gb_machine *m, gb_emu_result *res) {
 
 void gb_machine_close(gb_machine *m) {
   if (!m) return;
+  if (m->loc_ctx) uc_context_free(m->loc_ctx);
   for (int i = 0; i < m->nth; i++) uc_context_free(m->th[i].ctx);
   free(m->th);
   gb_fds_free(m);
@@ -329,6 +322,7 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
     return r;
   }
   gb_machine_run(m);
+  if (m->stop == GB_STOP_FAULT) gb_fault_locate(m);
   finish(m, res);
   gb_machine_close(m);
   return 0;

@@ -140,6 +140,16 @@ typedef struct gb_machine {
   int exit_code;
   char stop_msg[256];
 
+  /* faults (faultpc.c) */
+  uc_hook hh_bad;
+  uc_err fault_err;
+  int fault_in_block;     /* reported at its block's start: not yet located */
+  int bad_seen, bad_type; /* the first bad access (uc_mem_type) and its address */
+  uint64_t bad_addr;
+  uc_context *loc_ctx;    /* locator only: the CPU state at the faulting instruction */
+  int loc_found;
+  uint64_t loc_steps;
+
   /* files, signals, rng */
   gb_fd fds[GB_MAX_FDS];
   struct gb_pipe { char buf[4096]; size_t len; int open_r, open_w; } pipes[16];
@@ -229,6 +239,12 @@ void gb_fds_init(gb_machine *m);
 void gb_fds_free(gb_machine *m);
 int gb_fd_alloc(gb_machine *m);
 void gb_rng_bytes(gb_machine *m, void *buf, size_t n);
+
+/* faultpc.c */
+bool gb_hook_bad_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                        int64_t value, void *user);
+void gb_fault_stop(gb_machine *m, uc_err err); /* the run loop's stop on a Unicorn error */
+void gb_fault_locate(gb_machine *m);  /* re-run to the faulting instruction (gb_emu_run) */
 
 /* sys_table.c */
 void gb_syscall(gb_machine *m);

@@ -1,0 +1,132 @@
+/* faultpc.c — where exactly a guest fault happened.
+ *
+ * Unicorn 2.1.1 synchronises RIP only at translated-block boundaries (and not even there
+ * when blocks are chained), so after an unmapped or protected data access RIP can name
+ * an earlier block, and the registers are those after the rest of the block ran on with
+ * a zero load. Exceptions (#DE, #GP…), invalid instructions and fetch faults are exact.
+ * Measured on 2.1.1 (FINDINGS.md #3): inside a UC_HOOK_MEM_UNMAPPED/PROT hook RIP is
+ * still stale, unless a code hook covers the instruction — then it is the faulting one,
+ * and the CPU state is from before it.
+ *
+ * So a data fault is first reported at the start of its block (the block hook saw it),
+ * and gb_emu_run then locates it: the run is deterministic, so a second machine runs the
+ * same inputs to the start of that block (an instruction budget), adds a code hook over
+ * every address (only now: 5-23x, UNICORN-NOTES §3.8), flushes the translations so the
+ * hook applies, and runs the one block. The bad-access hook then sees the exact RIP and
+ * saves the CPU state; the first machine takes its registers. The probe (no second run)
+ * keeps the block-level report. Costs nothing until a fault. */
+#include <stdio.h>
+#include <string.h>
+
+#include "machine.h"
+
+#define NO_EXIT (UINT64_MAX - 1) /* UNICORN-NOTES §3.4, as machine.c */
+
+static int is_data_fault(uc_err e) {
+  return e == UC_ERR_READ_UNMAPPED || e == UC_ERR_WRITE_UNMAPPED || e == UC_ERR_READ_PROT ||
+         e == UC_ERR_WRITE_PROT;
+}
+
+static const char *access_name(int type) {
+  switch (type) {
+  case UC_MEM_READ_UNMAPPED: return "read of unmapped";
+  case UC_MEM_WRITE_UNMAPPED: return "write to unmapped";
+  case UC_MEM_FETCH_UNMAPPED: return "fetch from unmapped";
+  case UC_MEM_READ_PROT: return "read of unreadable";
+  case UC_MEM_WRITE_PROT: return "write to read-only";
+  case UC_MEM_FETCH_PROT: return "fetch from non-executable";
+  default: return "access to";
+  }
+}
+
+/* UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT: called only on a bad access (the fast path
+ * never looks at it). Keeps the first one; while locating, also the CPU state. */
+bool gb_hook_bad_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                        int64_t value, void *user) {
+  gb_machine *m = user;
+  (void)size;
+  (void)value;
+  if (m->bad_seen) return false;
+  m->bad_seen = 1;
+  m->bad_type = (int)type;
+  m->bad_addr = addr;
+  if (m->loc_ctx && uc_context_save(uc, m->loc_ctx) == UC_ERR_OK) m->loc_found = 1;
+  return false;
+}
+
+static void message(gb_machine *m, const char *where, uint64_t pc) {
+  char b[200], acc[80] = "";
+  if (m->bad_seen)
+    snprintf(acc, sizeof acc, ": %s 0x%llx", access_name(m->bad_type),
+             (unsigned long long)m->bad_addr);
+  m->stop = GB_STOP_NONE; /* gb_stop keeps the first reason; this one replaces it */
+  gb_stop(m, GB_STOP_FAULT, "guest fault: %s %s 0x%llx (%s)%s", uc_strerror(m->fault_err), where,
+          (unsigned long long)pc, gb_sym_name(m, pc, b, sizeof b), acc);
+}
+
+void gb_fault_stop(gb_machine *m, uc_err err) {
+  m->fault_err = err;
+  if (is_data_fault(err) && m->last_block) {
+    /* RIP is stale: name the block the block hook saw start, the faulting one */
+    gb_set_reg(m, UC_X86_REG_RIP, m->last_block);
+    message(m, "in the block at", m->last_block);
+    m->fault_in_block = 1;
+  } else {
+    message(m, "at pc", gb_reg(m, UC_X86_REG_RIP));
+  }
+}
+
+static void step_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
+  gb_machine *l = user;
+  (void)uc;
+  (void)addr;
+  (void)size;
+  l->loc_steps++;
+}
+
+static const int copied[] = {
+    UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
+    UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP, UC_X86_REG_R8,  UC_X86_REG_R9,
+    UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+    UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE};
+
+/* Run the locator L from the start of the faulting block to the fault. 0 or -1. */
+static int step_block(gb_machine *m, gb_machine *l) {
+  uc_hook hh;
+  if (gb_reg(l, UC_X86_REG_RIP) != m->last_block || gb_cur(l)->tid != gb_cur(m)->tid) return -1;
+  if (uc_context_alloc(l->uc, &l->loc_ctx) != UC_ERR_OK) return -1;
+  if (uc_hook_add(l->uc, &hh, UC_HOOK_CODE, (void *)step_hook, l, 1, 0) != UC_ERR_OK ||
+      uc_ctl_flush_tb(l->uc) != UC_ERR_OK)
+    return -1;
+  l->o.max_insns = UINT64_MAX; /* the block hook must not stop it again */
+  l->stop = GB_STOP_NONE;
+  l->bad_seen = 0;
+  uc_err e = uc_emu_start(l->uc, m->last_block, NO_EXIT, 0, 0);
+  if (!is_data_fault(e) || !l->loc_found || l->bad_addr != m->bad_addr) return -1;
+  if (uc_context_restore(l->uc, l->loc_ctx) != UC_ERR_OK) return -1;
+  return 0;
+}
+
+void gb_fault_locate(gb_machine *m) {
+  if (!m->fault_in_block) return;
+  gb_emu_opts o = m->o;
+  uint64_t before = m->tinsns - m->last_block_icount; /* block-counted, as the budget is */
+  o.echo = 0;
+  o.exact_insns = 0;
+  o.max_insns = before;
+  gb_emu_result res;
+  memset(&res, 0, sizeof res);
+  gb_machine *l;
+  if (gb_machine_open(&l, m->img, m->stack, &o, &res, NULL, NULL) < 0) return;
+  if (before) gb_machine_run(l); /* stops at the faulting block: budget */
+  int ok = (!before || l->stop == GB_STOP_BUDGET) && step_block(m, l) == 0;
+  if (ok) {
+    for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++)
+      gb_set_reg(m, copied[i], gb_reg(l, copied[i]));
+    /* instructions retired before the faulting one (the step hook counted it too) */
+    m->insns = before + (l->loc_steps ? l->loc_steps - 1 : 0);
+    m->fault_in_block = 0;
+    message(m, "at pc", gb_reg(m, UC_X86_REG_RIP));
+  }
+  gb_machine_close(l);
+}
