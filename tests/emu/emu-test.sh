@@ -99,6 +99,23 @@ malformed)
   printf 'hello\n' >"$tmp/text"
   run "$tmp/text"; expect_rc 66
   run "$tmp/missing"; expect_rc 65 ;;
+fault)
+  # the stop names the faulting load itself (go tool objdump's address for it), with the
+  # registers from just before it: not the start of its block (FINDINGS.md #3)
+  need "$emuprogs/fault"; run "$emuprogs/fault"; expect_rc 80; stop_is fault
+  want=$("${GO:-go}" tool objdump -s 'main\.fault' "$emuprogs/fault" | awk '/MOVQ 0\(AX\), DX/ {print $2}')
+  [ -n "$want" ] || fail "cannot find the faulting load with go tool objdump"
+  field() { sed -n '/"stop":/,$p' "$tmp/trace.json" | grep -Eo "\"$1\":[[:space:]]*\"[^\"]*\"" | head -n1 | sed 's/.*"\([^"]*\)"$/\1/'; }
+  [ "$(field pc)" = "$want" ] || fail "stop pc $(field pc), expected the load at $want"
+  [ "$(field symbol)" = "main.fault.abi0+0x1b" ] || fail "stop symbol $(field symbol), expected main.fault.abi0+0x1b"
+  [ "$(field rip)" = "$want" ] || fail "registers.rip $(field rip), expected $want"
+  [ "$(field rcx)" = 0x2a ] || fail "rcx $(field rcx): the instructions before the load did not run"
+  [ "$(field rdx)" != 0x1 ] || fail "rdx is 1: the instruction after the load ran"
+  grep -q 'read of unmapped 0x1008' "$tmp/trace.json" || fail "the message does not name the address" ;;
+deadlock)
+  # the only thread futex-waits with no timeout: nothing can wake it
+  need "$emuprogs/futexwait"; run "$emuprogs/futexwait"; expect_rc 85; stop_is deadlock
+  grep -q '"name":[[:space:]]*"futex"' "$tmp/trace.json" || fail "no futex syscall in the trace" ;;
 *) fail "unknown test" ;;
 esac
 echo "ok [$name]"
