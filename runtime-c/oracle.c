@@ -10,6 +10,8 @@
 #define AFFINITY_BUF 8192              /* getproccount's buf: 64K CPUs / 8 */
 #define HPAGE_BUF 20                   /* getHugePageSize's numbuf */
 #define AUXV_BUF 1024                  /* sysargs fallback: [128]uintptr */
+#define MMAP_MIN (64u << 10)           /* vm.mmap_min_addr's default */
+#define USER_TOP (1ULL << 47)          /* x86-64 user space ends below 0x800000000000 */
 
 /* ---- small freestanding helpers -------------------------------------------- */
 
@@ -83,6 +85,19 @@ static int rd64(const gb_oracle_mem *m, uint64_t addr, uint64_t *out) {
   for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
   *out = v;
   return 0;
+}
+
+/* What a load at ADDR does in the process at entry (see gb_oracle_in.mapped). */
+enum { MEM_FAULT, MEM_IMAGE, MEM_RW, MEM_RO, MEM_UNKNOWN };
+
+static int mem_class(const gb_oracle_in *in, uint64_t addr) {
+  if (readable(&in->stack, addr, 1)) return MEM_IMAGE;
+  for (size_t i = 0; in->mapped && i < in->nmapped; i++) {
+    const gb_oracle_range *r = &in->mapped[i];
+    if (addr >= r->base && addr - r->base < r->size) return r->writable ? MEM_RW : MEM_RO;
+  }
+  if (in->mapped_complete || addr < MMAP_MIN || addr >= USER_TOP) return MEM_FAULT;
+  return MEM_UNKNOWN;
 }
 
 /* A fault ends the boot with no message: fatal is present and null. */
@@ -183,8 +198,18 @@ static int64_t sysauxv(const gb_oracle_in *in, gb_oracle_state *st, const gb_ora
     if (tag == 0) break;
     if (rd64(m, at + 8, &val)) { set_fault(st, m, at + 8); return -1; }
     switch (tag) {
-    case 25: /* AT_RANDOM: a slice over 16 bytes at val; nil pointer → fault */
-      if (val == 0) { set_fault(st, 0, 0); return -1; }
+    case 25: /* AT_RANDOM: `(*[16]byte)(unsafe.Pointer(val))[:]`. Its nil check LOADS
+              * the byte at val (`TESTB AL, (reg)` in go1.9.2 to go1.26.5), so every
+              * AT_RANDOM, not only the last, must name readable memory; 0 faults too. */
+      switch (mem_class(in, val)) {
+      case MEM_FAULT:
+        set_fault(st, 0, val);
+        return -1;
+      case MEM_UNKNOWN:
+        st->outcome_unknown = 1;
+        set_undetermined(st, "AT_RANDOM may name unmapped memory (its nil check loads a byte):", val);
+        break;
+      }
       st->at_random_addr = val;
       break;
     case 6: /* AT_PAGESZ */
@@ -218,6 +243,7 @@ static void sysargs_reset(gb_oracle_state *st) {
   st->need_proc_auxv = 0;
   st->auxv_source = GB_AUXV_STACK;
   st->undetermined[0] = 0;
+  st->outcome_unknown = 0;
 }
 
 int gb_oracle_sysargs(const gb_oracle_in *in, gb_oracle_state *st) {
@@ -277,7 +303,7 @@ int gb_oracle_sysargs(const gb_oracle_in *in, gb_oracle_state *st) {
   zero(buf + 126 * 8, 8);
   gb_oracle_mem bm = {buf, 0, sizeof buf};
   pairs = sysauxv(in, st, &bm, 0);
-  if (pairs < 0) return GB_ORACLE_OK;           /* AT_RANDOM = 0 inside the file */
+  if (pairs < 0) return GB_ORACLE_OK;           /* an unreadable AT_RANDOM in the file */
   st->auxv_pairs = pairs;
   return GB_ORACLE_OK;
 }
@@ -378,24 +404,43 @@ static void randinit(const gb_oracle_in *in, gb_oracle_state *st, int use_auxv) 
     st->stack_random_after = in->prof.at_random_zero_half ? GB_RAND_OVERWRITTEN : GB_RAND_ZEROED;
 }
 
-int gb_oracle_schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
+/* The 16 bytes are read (after mallocinit, or before it from 1.26) and may reach
+ * memory the oracle was not told about. */
+static void random_unknown(gb_oracle_state *st) {
+  st->outcome_unknown = 1;
+  set_undetermined(st, "AT_RANDOM's 16 bytes may reach unmapped memory:", st->at_random_addr);
+}
+
+static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
   const gb_oracle_profile *p = &in->prof;
   const gb_oracle_mem *m = &in->stack;
-  if (gb_oracle_stopped(st) || !(st->have & GB_F_ARGC)) return GB_ORACLE_OK;
 
-  /* startupRandomData/startupRand as sysauxv left it. */
-  int have_rand = st->at_random_addr != 0, rand_known = 1;
+  /* startupRandomData/startupRand as sysauxv left it. Its 16 bytes are read later:
+   * getRandomData's copy in alginit (<=1.21, after mallocinit), randinit's XOR and
+   * clear (1.22+, a write too); a byte there that is not mapped (or, for 1.22+, not
+   * writable) faults at that point. */
+  int have_rand = st->at_random_addr != 0, rand_known = 1, rand_fault = 0, rand_unknown = 0;
+  uint64_t rand_fault_addr = 0;
+  if (have_rand && !readable(m, st->at_random_addr, 16)) {
+    rand_known = 0;
+    for (uint64_t i = 0; i < 16 && !rand_fault; i++) {
+      uint64_t a = st->at_random_addr + i;
+      int c = mem_class(in, a);
+      if (c == MEM_FAULT || (c == MEM_RO && p->randinit)) rand_fault = 1, rand_fault_addr = a;
+      else if (c == MEM_UNKNOWN) rand_unknown = 1;
+    }
+    if (rand_fault) rand_unknown = 0;    /* it faults, wherever the first bad byte is */
+    if (!rand_fault && !rand_unknown)
+      set_undetermined(st, "AT_RANDOM points outside the stack image:", st->at_random_addr);
+  }
   if (have_rand) {
-    if (readable(m, st->at_random_addr, 16)) {
+    if (rand_known) {
       for (int i = 0; i < 16; i++) st->startup_random[i] = m->bytes[st->at_random_addr - m->base + (uint64_t)i];
       if (p->at_random_zero_half) {
         uint8_t lo = 0, hi = 0;
         for (int i = 0; i < 8; i++) lo |= st->startup_random[i], hi |= st->startup_random[8 + i];
         if (!lo || !hi) have_rand = 0;           /* 1.24+: treated as missing */
       }
-    } else {
-      rand_known = 0;
-      set_undetermined(st, "AT_RANDOM points outside the stack image:", st->at_random_addr);
     }
   } else {
     st->startup_random_null = 1;
@@ -403,7 +448,11 @@ int gb_oracle_schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
   if (rand_known) st->have |= GB_F_RANDOM;
   if (!p->randinit) st->random_from_urandom = st->at_random_addr == 0;
 
-  if (p->randinit && p->randinit_before_malloc && rand_known) randinit(in, st, have_rand);
+  if (p->randinit && p->randinit_before_malloc) {
+    if (rand_fault) { set_fault(st, 0, rand_fault_addr); return GB_ORACLE_OK; }
+    if (rand_unknown) random_unknown(st);
+    if (rand_known) randinit(in, st, have_rand);
+  }
 
   /* mallocinit: physPageSize checks, in the runtime's order. */
   if (!(st->have & GB_F_PAGE)) {
@@ -443,7 +492,21 @@ int gb_oracle_schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
   }
   if (st->fatal[0]) return GB_ORACLE_OK;  /* runtime.main is never reached */
   st->have |= GB_F_FATAL;                 /* present, null: mallocinit passes */
+  /* 1.21+: the heap set-up calls sysNoHugePageOS(v, n), which throws "unaligned
+   * sysNoHugePageOS" when v is not physPageSize-aligned. v comes from mmap(NULL, …),
+   * which a 4 KiB kernel places at 4 KiB granularity: with a larger announced page
+   * size the outcome depends on placement (go1.22.5 throws with 8192, go1.25.4 boots). */
+  int may_throw = p->nohugepage_align && ps > PAGE_MIN;
+  if (may_throw) {
+    st->outcome_unknown = 1;
+    set_undetermined(st, "page size > 4096 on 1.21+: sysNoHugePageOS alignment (mmap placement)", 0);
+  }
 
+  if (rand_fault) {                       /* a throw may come first: then not predicted */
+    if (!may_throw) set_fault(st, 0, rand_fault_addr);
+    return GB_ORACLE_OK;
+  }
+  if (rand_unknown) random_unknown(st);
   if (p->randinit && !p->randinit_before_malloc && rand_known) randinit(in, st, have_rand);
 
   /* goenvs: count envp from argv[argc+1]. */
@@ -483,6 +546,19 @@ int gb_oracle_schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
   st->gomaxprocs = st->ncpu;
   st->have |= GB_F_GOMAXPROCS;
   return GB_ORACLE_OK;
+}
+
+int gb_oracle_schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
+  if (gb_oracle_stopped(st) || !(st->have & GB_F_ARGC)) return GB_ORACLE_OK;
+  int r = schedinit(in, st);
+  /* A fault the runtime may or may not take earlier (outcome_unknown) leaves "boots"
+   * and mallocinit's message unpredicted; a predicted fault stays: it happens either way. */
+  if (st->outcome_unknown && !(st->have & GB_F_FAULT)) {
+    st->have &= ~(uint32_t)GB_F_FATAL;
+    st->fatal[0] = 0;
+    st->fatal_detail[0] = 0;
+  }
+  return r;
 }
 
 int gb_oracle_run(const gb_oracle_in *in, gb_oracle_state *out) {

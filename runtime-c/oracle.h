@@ -20,13 +20,18 @@
 typedef struct gb_oracle_profile {
   int major, minor, patch;   /* 1, 19, 8; patch -1 = unknown (rules take the .0 release) */
   int rt0_sub;               /* rt0_go: SP -= 39 (<=1.17) or 40 (1.18+), then &~15 */
-  int64_t g0_lo_off;         /* stack.lo = hi + this: -65536+104 (<=1.19), -65536 (1.20+) */
-  int stack_guard;           /* _StackGuard: 880 (<=1.14), 928 (1.15+) */
+  int64_t g0_lo_off;         /* stack.lo = hi + this: -65536+104 (<=1.20, measured on
+                              * go1.20.4/1.20.12), -65536 (1.21+) */
+  int stack_guard;           /* _StackGuard: 880 (<=1.13), 896 (1.14, measured on go1.14.2),
+                              * 928 (1.15+) */
   int m_tls;                 /* offsetof(m, tls): 136 (<=1.24), 128 (1.25+) */
   int at_secure;             /* sysauxv dispatches AT_SECURE (1.21+; backports 1.19.10/1.20.5) */
   int max_page_bound;        /* mallocinit rejects physPageSize > 512 KiB (1.14+) */
   int huge_page;             /* osinit reads hpage_pmd_size (1.13+) */
   int huge_page_cap;         /* mallocinit zeroes a huge page size > 4 MiB (1.14+) */
+  int nohugepage_align;      /* mallocinit's sysNoHugePageOS throws on an address that is
+                              * not physPageSize-aligned (1.21+): with a page size above
+                              * 4096 that depends on mmap placement, not modelled */
   int randinit;              /* 1.22+: randinit consumes startupRand (nil at runtime.main) */
   int randinit_before_malloc;/* 1.26+: randinit runs before mallocinit */
   int at_random_zero_half;   /* 1.24+: an all-zero 8-byte half means "no AT_RANDOM" */
@@ -58,6 +63,13 @@ typedef struct gb_oracle_file {
   const uint8_t *data;
 } gb_oracle_file;
 
+/* Another mapping of the process at entry (an ELF PT_LOAD segment, the vDSO, the
+ * stack's part below the image): readable, contents not supplied. */
+typedef struct gb_oracle_range {
+  uint64_t base, size;
+  int writable;
+} gb_oracle_range;
+
 typedef struct gb_oracle_in {
   gb_oracle_profile prof;
   gb_oracle_mem stack;          /* the initial stack image (e.g. gb_stack_build's) */
@@ -87,6 +99,14 @@ typedef struct gb_oracle_in {
   /* Optional: where a valid vDSO is mapped; an AT_SYSINFO_EHDR elsewhere makes the
    * state undetermined (the runtime would parse whatever is there). */
   uint64_t vdso_base;
+  /* Optional: where a pointer the runtime dereferences (AT_RANDOM) may land besides
+   * the stack image. mapped_complete = 1: the image and MAPPED are the whole address
+   * space, any other address faults. 0: only addresses no static Linux process has
+   * mapped at entry fault (below 64 KiB, vm.mmap_min_addr's default, or at/above 2^47);
+   * elsewhere outside the image the outcome is undetermined. */
+  const gb_oracle_range *mapped;
+  size_t nmapped;
+  int mapped_complete;
 } gb_oracle_in;
 
 /* ---- the boot state -------------------------------------------------------- */
@@ -138,6 +158,9 @@ typedef struct gb_oracle_state {
   int stack_random_after;       /* GB_RAND_* */
   int need_proc_auxv;           /* sysargs found an empty vector and needs the fallback */
   char undetermined[GB_ORACLE_MSG]; /* why some field cannot be predicted, "" if none */
+  int outcome_unknown;          /* whether runtime.main is reached cannot be predicted: fatal
+                                 * and fault stay absent (the other fields say what the
+                                 * runtime computes if it gets there) */
 } gb_oracle_state;
 
 /* ---- running it -------------------------------------------------------------- */

@@ -19,6 +19,7 @@ int gb_oracle_profile_init(gb_oracle_profile *p, int major, int minor, int patch
   p->max_page_bound = minor >= 14;
   p->huge_page = minor >= 13;
   p->huge_page_cap = minor >= 14;
+  p->nohugepage_align = minor >= 21;
   p->randinit = minor >= 22;
   p->randinit_before_malloc = minor >= 26;
   p->at_random_zero_half = minor >= 24;

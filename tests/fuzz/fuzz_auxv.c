@@ -4,14 +4,21 @@
  *
  * Input: byte 0 = configuration (bits 0-2: Go version, bits 3-4: what /proc/self/auxv
  * answers if the vector is empty, bit 5: AT_SYSINFO_EHDR names the supplied vDSO,
- * bit 6: also render goboot-rtc's line format, a quarter of the cost), then
+ * bit 6: also render goboot-rtc's line format, a quarter of the cost, bit 7: the
+ * oracle is told the whole address space: the image plus a fake ELF, text read-only at
+ * 0x400000, data writable at 0x500000), then
  * up to MAXW little-endian words: the auxv, placed by the loader's stack builder (raw
  * mode) right after envp's NULL and followed by the padding, AT_RANDOM bytes and
  * strings, as Linux lays them out. A stack image per word count is built once; each
  * input only rewrites the auxv words in it (the oracle never writes the image).
  *
  * Checked: the oracle accepts the input; the walk stops at the first zero tag or
- * faults where the image ends (or at AT_RANDOM = 0); the last AT_PAGESZ, AT_RANDOM and
+ * faults where the image ends, or at an AT_RANDOM whose first byte is unmapped (the
+ * runtime's nil check loads it; FINDINGS.md #1): below 64 KiB, at/above 2^47, or
+ * outside a complete map; elsewhere outside the image the outcome is undetermined
+ * (no fatal, no fault); the 16 bytes of the last AT_RANDOM fault later if one is
+ * unmapped (or read-only, 1.22+'s randinit clears them), after mallocinit's verdict
+ * (before it from 1.26); the last AT_PAGESZ, AT_RANDOM and
  * (1.21+) AT_SECURE win; an empty vector takes the /proc/self/auxv answer (128-word
  * buffer, word 126 forced to AT_NULL) or the mincore page size; mallocinit's verdict is
  * exactly the runtime's message and print line; the line format fits. */
@@ -26,7 +33,7 @@
 #define MAXW 160
 
 typedef struct model {
-  int fault;
+  int fault, unknown;            /* unknown: an AT_RANDOM may be unmapped */
   uint64_t fault_addr;
   int64_t pairs;
   uint64_t page, random, ehdr;
@@ -41,6 +48,26 @@ static int prof_ready;
 
 static const char *const PROFILES[8] = {"1.19.8", "1.21", "1.22", "1.24", "1.26", "1.12", "1.14", "1.10"};
 #define VDSO 0x7ffff7fc1000ULL
+static const gb_oracle_range FAKE_ELF[2] = {{0x400000, 0x100000, 0}, {0x500000, 0x20000, 1}};
+
+/* What the process has mapped, as the oracle is told. */
+typedef struct space {
+  const uint8_t *img;
+  uint64_t base, size;
+  int complete;                  /* cfg bit 7: the image and FAKE_ELF are everything */
+} space;
+
+enum { M_FAULT, M_OK, M_RO, M_UNKNOWN };
+
+/* A byte load at A, independently of the oracle's mem_class. */
+static int load(const space *sp, uint64_t a) {
+  if (a >= sp->base && a - sp->base < sp->size) return M_OK;
+  if (sp->complete)
+    for (int i = 0; i < 2; i++)
+      if (a >= FAKE_ELF[i].base && a < FAKE_ELF[i].base + FAKE_ELF[i].size) return FAKE_ELF[i].writable ? M_OK : M_RO;
+  if (sp->complete || a < 0x10000 || a >> 47) return M_FAULT;
+  return M_UNKNOWN;
+}
 
 static gb_stack *templ_for(size_t n) {
   templ *t = &T[n];
@@ -71,8 +98,10 @@ static int rd(const uint8_t *img, uint64_t base, uint64_t size, uint64_t a, uint
   return 0;
 }
 
-/* sysauxv as the runtime's loop reads: tag, then value, until tag 0. */
-static void walk(model *md, const uint8_t *img, uint64_t base, uint64_t size, uint64_t a, int secure_tag) {
+/* sysauxv as the runtime's loop reads: tag, then value, until tag 0; each AT_RANDOM
+ * value's first byte is loaded in the process's memory SP. */
+static void walk(model *md, const uint8_t *img, uint64_t base, uint64_t size, uint64_t a, int secure_tag,
+                 const space *sp) {
   for (;; a += 16) {
     uint64_t tag, val;
     if (rd(img, base, size, a, &tag)) { md->fault = 1, md->fault_addr = base + size; return; }
@@ -80,7 +109,9 @@ static void walk(model *md, const uint8_t *img, uint64_t base, uint64_t size, ui
     if (rd(img, base, size, a + 8, &val)) { md->fault = 1, md->fault_addr = base + size; return; }
     md->pairs++;
     if (tag == 25) {
-      if (!val) { md->fault = 1, md->fault_addr = 0; return; }
+      int c = load(sp, val);
+      if (c == M_FAULT) { md->fault = 1, md->fault_addr = val; return; }
+      if (c == M_UNKNOWN) md->unknown = 1;
       md->random = val;
     }
     if (tag == 6) md->page = val;
@@ -130,6 +161,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   in.stack = (gb_oracle_mem){st->bytes, st->base, st->size};
   in.entry_sp = st->rsp;
   in.vdso_base = (cfg & 32) ? VDSO : 0;
+  space sp = {st->bytes, st->base, st->size, (cfg & 128) != 0};
+  if (sp.complete) in.mapped = FAKE_ELF, in.nmapped = 2, in.mapped_complete = 1;
   /* /proc/self/auxv: 0 unknown, 1 the bytes after the first pair, 2 open fails + mincore
    * 16 KiB, 3 open fails + mincore unknown */
   int proc = (cfg >> 3) & 3;
@@ -145,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   REQUIRE((o.have & GB_F_ARGC) && o.argc == 2 && o.argv == st->argv_addr);
 
   model md = {0};
-  walk(&md, st->bytes, st->base, st->size, st->auxv_addr, in.prof.at_secure);
+  walk(&md, st->bytes, st->base, st->size, st->auxv_addr, in.prof.at_secure, &sp);
   REQUIRE(o.auxv_addr == st->auxv_addr);
   if (md.fault) {
     REQUIRE((o.have & GB_F_FAULT) && (o.have & GB_F_FATAL) && o.fatal[0] == 0);
@@ -164,25 +197,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       return 0;
     }
     if (proc == 2) {
-      REQUIRE(!(o.have & GB_F_FAULT) && o.auxv_source == GB_AUXV_MINCORE && o.phys_page_size == 16384);
+      REQUIRE(o.auxv_source == GB_AUXV_MINCORE && o.phys_page_size == 16384);
       md.page = 16384;
     } else {
       uint8_t buf[1024] = {0};
       if (plen > 0) memcpy(buf, pdata, (size_t)plen);
       memset(buf + 126 * 8, 0, 8);
       model pm = {0};
-      walk(&pm, buf, 0, sizeof buf, 0, in.prof.at_secure);
+      walk(&pm, buf, 0, sizeof buf, 0, in.prof.at_secure, &sp);
       REQUIRE(o.auxv_source == GB_AUXV_PROC);
-      REQUIRE(!!(o.have & GB_F_FAULT) == pm.fault);
-      if (pm.fault) { /* only AT_RANDOM = 0 can fault inside the zero-ended buffer */
-        REQUIRE(pm.fault_addr == 0 && (o.have & GB_F_FAULT));
+      if (pm.fault) { /* only an AT_RANDOM can fault inside the zero-ended buffer */
+        REQUIRE(o.fault_addr == pm.fault_addr && (o.have & GB_F_FAULT) && o.fatal[0] == 0);
         return 0;
       }
       REQUIRE(o.auxv_pairs == pm.pairs && pm.pairs <= 63);
       md = pm;
     }
-  } else {
-    REQUIRE(!(o.have & GB_F_FAULT));
+  } else { /* a fault from here on comes from schedinit, checked below */
     REQUIRE(o.auxv_source == GB_AUXV_STACK && o.auxv_pairs == md.pairs);
   }
   /* the last AT_PAGESZ / AT_RANDOM / AT_SECURE / AT_SYSINFO_EHDR win */
@@ -192,6 +223,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (in.prof.at_secure) REQUIRE((o.have & GB_F_SECURE) && o.secure_mode == md.secure);
   else REQUIRE(o.secure_mode == 0);
   REQUIRE(!md.ehdr || md.ehdr == in.vdso_base || o.undetermined[0]);
+  /* the last AT_RANDOM's 16 bytes: read (and from 1.22 cleared) in schedinit */
+  int rfault = 0, unknown16 = 0;
+  uint64_t raddr = 0;
+  for (uint64_t i = 0; md.random && i < 16 && !rfault; i++) {
+    int c = load(&sp, md.random + i);
+    if (c == M_FAULT || (c == M_RO && in.prof.randinit)) rfault = 1, raddr = md.random + i;
+    if (c == M_UNKNOWN) unknown16 = 1;
+  }
+  int early = in.prof.randinit_before_malloc; /* 1.26+: randinit before mallocinit */
+  uint64_t ps = md.page;
+  int malloc_fatal = ps == 0 || ps < 4096 || (ps & (ps - 1)) || (in.prof.max_page_bound && ps > 524288);
+  int read16 = early || !malloc_fatal;        /* the 16 bytes are read at all */
+  /* 1.21+, a page size above 4096 that passes: sysNoHugePageOS may throw (mmap placement) */
+  int may_throw = !malloc_fatal && in.prof.nohugepage_align && ps > 4096;
+  int unknown = md.unknown || (read16 && unknown16 && !rfault) || may_throw;
+  if (rfault && (early || (!malloc_fatal && !may_throw))) {
+    REQUIRE((o.have & GB_F_FAULT) && (o.have & GB_F_FATAL) && o.fatal[0] == 0 && o.fault_addr == raddr);
+    return 0;
+  }
+  REQUIRE(!(o.have & GB_F_FAULT));
+  REQUIRE(o.outcome_unknown == (unknown || (rfault && may_throw)));
+  unknown |= rfault && may_throw;
+  if (unknown) { /* the runtime may fault first: neither a boot nor a message predicted */
+    REQUIRE(!(o.have & GB_F_FATAL) && o.fatal[0] == 0 && o.undetermined[0]);
+    return 0;
+  }
   expect_fatal(&o, &in.prof, md.page);
   /* AT_RANDOM bytes: copied from the image when it holds them (<= 1.21 keeps them) */
   if (md.random && md.random >= st->base && md.random - st->base <= st->size - 16 && !in.prof.randinit)
