@@ -22,7 +22,7 @@ need() {
 # check NAME EXPECT ARGS...: EXPECT is
 #   agree  every field both sides know agrees, and at least 3 are compared;
 #   undet  the oracle leaves fatal undetermined (an "undetermined" row says why) and
-#          every field both sides know agrees (fault and auxv_source at least);
+#          every field both sides know agrees (auxv_source at least);
 #   gap    as agree, or, while `goboot check` does not tell the oracle the guest's
 #          mappings (ELF segments, the stack mapping): the oracle leaves the outcome
 #          undetermined but check shows its fault as null, so the one DIFFER allowed is
@@ -42,7 +42,7 @@ check() {
     echo "ok    $name ($compared fields agree)"
     passes=$((passes + 1))
   elif [ "$expect" = undet ] && [ $rc -eq 0 ] && [ $undet -eq 1 ] && [ -n "$emu_fatal" ] &&
-       [ "$compared" -ge 2 ]; then
+       [ "$compared" -ge 1 ]; then
     echo "ok    $name (oracle: fatal undetermined; emulated: $emu_fatal; $compared fields agree)"
     passes=$((passes + 1))
   elif [ "$expect" = gap ] && [ $rc -eq 1 ] && [ $undet -eq 1 ] &&
