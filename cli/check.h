@@ -34,6 +34,7 @@ int gb_check_cpuid(uint32_t *max_leaf, uint32_t vendor[3], uint32_t *leaf1_eax, 
 typedef struct gb_check_answers {
   uint8_t affinity[8];
   char hpage[16];
+  gb_oracle_range mapped[GB_MAX_SEGMENTS + 1]; /* ELF segments, the stack mapping */
 } gb_check_answers;
 
 /* Fill IN from the stack image and the emulator's answers; PROFILE set by the caller.

@@ -21,7 +21,7 @@ cJSON *gb_check_side_from_state(const gb_oracle_state *s) {
   if (!o) return NULL;
   cJSON *x = cJSON_DetachItemFromObject(o, "oracle");
   if (s->have & GB_F_FAULT) move_item(x, o, "fault");
-  else cJSON_AddNullToObject(o, "fault");
+  else if (s->have & GB_F_FATAL) cJSON_AddNullToObject(o, "fault"); /* else undetermined */
   move_item(x, o, "fatal_detail");
   move_item(x, o, "auxv_source");
   if (!s->fatal[0] && !(s->have & GB_F_FAULT)) move_item(x, o, "random_from_urandom");

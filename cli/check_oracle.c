@@ -96,6 +96,19 @@ int gb_check_oracle_in(gb_oracle_in *in, gb_check_answers *ans, const gb_image *
   in->g0_addr = data_sym(img, rtc ? "g0" : "runtime.g0");
   in->m0_addr = data_sym(img, rtc ? "m0" : "runtime.m0");
   in->vdso_base = vdso_base;
+
+  /* The guest's address space at entry, as emu/machine.c maps it: the PT_LOAD segments
+   * and the stack, 8 MiB below the image up to the page end (GB_STACK_BELOW). With a
+   * --vdso the vDSO is mapped too, and its extent is not known here. */
+  if (rtc) return 0; /* goboot-rtc's report comes from its own oracle, told only its stack */
+  size_t nm = 0;
+  for (int i = 0; i < img->nseg; i++)
+    if (img->seg[i].map_end > img->seg[i].map_start)
+      ans->mapped[nm++] = (gb_oracle_range){img->seg[i].map_start, img->seg[i].map_end - img->seg[i].map_start,
+                                           (img->seg[i].prot & GB_PROT_W) != 0};
+  uint64_t lo = st->base > (8ULL << 20) ? st->base - (8ULL << 20) : 0, hi = (st->top + 4095) & ~4095ULL;
+  ans->mapped[nm++] = (gb_oracle_range){lo, hi - lo, 1};
+  in->mapped = ans->mapped, in->nmapped = nm, in->mapped_complete = !vdso_base;
   return 0;
 }
 
