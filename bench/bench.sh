@@ -2,7 +2,9 @@
 # bench.sh — goboot against qemu-x86_64 and the native run, side by side, in one run.
 #   bench/bench.sh [-n N] [PROGRAM...]      (default: -n 5, programs hello compute)
 # For each program (built by scripts/build-goprogs.sh into $BUILD_DIR/goprogs) and each
-# runner — native, qemu-x86_64, `goboot run` (whole run), `goboot run --until main.main` —
+# runner — native, qemu-x86_64 (its default CPU model, "max"), qemu-x86_64 -cpu Haswell
+# (goboot's model; qemu 7.2's Haswell still has AVX, Unicorn's has not), `goboot run`
+# (whole run), `goboot run --until main.main` —
 # it runs N times and prints min and median of wall time and user+sys CPU time, the median
 # peak RSS, then the ratios goboot/qemu and goboot/native. Every run's stdout is compared
 # with the native one (except --until main.main, which stops before main prints), and
@@ -90,7 +92,9 @@ for p in "${progs[@]}"; do
   [ -x "$bin" ] || { echo "bench: no $bin" >&2; exit 1; }
   env -i "$bin" >"$tmp/native.$p" 2>/dev/null </dev/null || true
   series native "$p" 1 "$bin"
-  if [ -n "$qemu" ]; then series qemu "$p" 1 "$qemu" "$bin"
+  if [ -n "$qemu" ]; then
+    series qemu "$p" 1 "$qemu" "$bin"
+    series qemu-haswell "$p" 1 "$qemu" -cpu Haswell "$bin"
   else echo "bench: qemu-x86_64 not installed (Debian package qemu-user)" >&2; status=1; fi
   if [ $goboot_ok = 1 ]; then
     series goboot "$p" 1 "$goboot" run "${goboot_args[@]}" "$bin"
@@ -105,7 +109,8 @@ if [ $goboot_ok = 0 ]; then
 fi
 printf '%-8s %-34s %10s %10s\n' PROGRAM RATIO wall_med cpu_med
 for p in "${progs[@]}"; do
-  for pair in "qemu native" "goboot qemu" "goboot native" "goboot-to-main.main qemu"; do
+  for pair in "qemu native" "goboot qemu" "goboot qemu-haswell" "goboot native" \
+              "goboot-to-main.main qemu" "goboot-to-main.main qemu-haswell"; do
     read -r a b <<<"$pair"
     [ -f "$tmp/stat.$a.$p" ] || continue
     printf '%-8s %-34s %10s %10s\n' "$p" "$a / $b" "$(ratio "$a.$p" "$b.$p" 2)" "$(ratio "$a.$p" "$b.$p" 4)"
