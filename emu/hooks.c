@@ -18,13 +18,8 @@
 #include <time.h>
 
 #include "bootpath.h"
-#include "machine.h"
-#if defined(__has_include)
-#if __has_include("bootstate.h")
 #include "bootstate.h"
-#define GB_HAVE_BOOTSTATE 1
-#endif
-#endif
+#include "machine.h"
 
 /* First TLS site >= addr. */
 static int tls_lower(const gb_machine *m, uint64_t addr) {
@@ -159,14 +154,8 @@ static int scan_tls(gb_machine *m) {
 
 static void read_boot_state(gb_machine *m) {
   m->boot_state_done = 1;
-#ifdef GB_HAVE_BOOTSTATE
   cJSON *bs = gb_bootstate_read(m->uc, m->img, gb_reg(m, UC_X86_REG_FS_BASE));
   if (bs) cJSON_AddItemToObject(m->trace, "boot_state", bs);
-#else
-  /* TODO(lead): emu/bootstate.c provides gb_bootstate_read(); once bootstate.h exists
-   * this branch compiles it in and attaches its object as "boot_state". */
-  cJSON_AddNullToObject(m->trace, "boot_state");
-#endif
 }
 
 static void ms_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
