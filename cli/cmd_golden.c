@@ -1,5 +1,5 @@
 /* cmd_golden.c — `goboot golden check|update|versions|milestones`: the golden-file suite.
- * golden/cases.tsv names each case (id, binary as goprogs:NAME or corpus:ID, goboot run
+ * golden/cases.tsv names each case (id, binary as goprogs:NAME, corpus:ID or file:PATH, goboot run
  * options, guest args); golden/<id>.json is the canonical subset of its trace
  * (analysis/golden.c). check re-runs cases and prints the first divergence; update
  * rewrites the files (the only way they change); versions prints docs/versions.md;
@@ -30,7 +30,7 @@ static const char golden_help[] =
   "  --corpus DIR   the fetched corpus (default: $GOBOOT_CACHE/corpus, else\n"
   "                 ~/.cache/goboot/corpus)\n\n"
   "Case lines (DIR/cases.tsv, tab-separated, '-' = empty): ID  BINARY  OPTIONS  ARGS\n"
-  "BINARY is goprogs:NAME or corpus:ID; OPTIONS are 'goboot run' options; OPTIONS and\n"
+  "BINARY is goprogs:NAME, corpus:ID or file:PATH (your own binary; relative to DIR); OPTIONS are 'goboot run' options; OPTIONS and\n"
   "ARGS are split at spaces, '...' or \"...\" keep spaces.\n\n"
   "Exit code: 0 all cases match (or written), 1 a case differs or could not run, 64 bad\n"
   "command line, 65 cannot read cases.tsv or a golden.\n";
@@ -110,8 +110,9 @@ static int load_cases(gsuite *g) {
     }
     if (nf < 2 || p || (c->nopts = split(f4[2] ? f4[2] : "-", c->opts, MAX_WORDS)) < 0 ||
         (c->nargs = split(f4[3] ? f4[3] : "-", c->args, MAX_WORDS)) < 0 ||
-        (strncmp(f4[1], "goprogs:", 8) && strncmp(f4[1], "corpus:", 7))) {
-      fprintf(stderr, "goboot golden: %s:%d: expected ID<TAB>goprogs:NAME|corpus:ID<TAB>OPTIONS<TAB>ARGS\n",
+        (strncmp(f4[1], "goprogs:", 8) && strncmp(f4[1], "corpus:", 7) &&
+         strncmp(f4[1], "file:", 5))) {
+      fprintf(stderr, "goboot golden: %s:%d: expected ID<TAB>goprogs:NAME|corpus:ID|file:PATH<TAB>OPTIONS<TAB>ARGS\n",
               path, lineno);
       free(c->line);
       rc = GB_E_USAGE;
@@ -132,11 +133,17 @@ static int load_cases(gsuite *g) {
   return rc;
 }
 
+/* goprogs:NAME and corpus:ID live in those folders; file:PATH is a user's own binary,
+ * absolute or relative to the folder holding cases.tsv. */
 static void binary_path(const gsuite *g, const gcase *c, char *out, size_t len) {
   if (!strncmp(c->binary, "goprogs:", 8))
     snprintf(out, len, "%s/%s", g->goprogs, c->binary + 8);
-  else
+  else if (!strncmp(c->binary, "corpus:", 7))
     snprintf(out, len, "%s/%s", g->corpus, c->binary + 7);
+  else if (c->binary[5] == '/')
+    snprintf(out, len, "%s", c->binary + 5);
+  else
+    snprintf(out, len, "%s/%s", g->dir, c->binary + 5);
 }
 
 static void golden_path(const gsuite *g, const gcase *c, char *out, size_t len) {
@@ -151,9 +158,9 @@ static int run_case(const gsuite *g, const gcase *c, cJSON **out) {
   FILE *f = fopen(bin, "rb");
   if (!f) {
     fprintf(stderr, "FAIL %s: binary %s: %s (%s)\n", c->id, bin, strerror(errno),
-            !strncmp(c->binary, "corpus:", 7)
-                ? "fetch the corpus first: scripts/fetch-corpus.sh, or --corpus DIR"
-                : "build the Go programs first: cmake --build BUILD --target goprogs, or --goprogs DIR");
+            !strncmp(c->binary, "corpus:", 7)   ? "fetch the corpus first: scripts/fetch-corpus.sh, or --corpus DIR"
+            : !strncmp(c->binary, "goprogs:", 8) ? "build the Go programs first: cmake --build BUILD --target goprogs, or --goprogs DIR"
+                                                 : "the path is relative to the folder of cases.tsv");
     return 1;
   }
   fclose(f);

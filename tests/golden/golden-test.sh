@@ -4,6 +4,8 @@
 #   twins     each stripped/unstripped pair of goldens reaches the same milestones, in order
 #   versions  docs/versions.md is what 'goboot golden versions' prints from the goldens
 #   host      cases re-run from another folder, under another host environment, still match
+#   file      a user's own suite: file:PATH cases are created by update, pass check, and a
+#             changed binary fails check
 set -u
 name=$1 goboot=$2 src=$3 goprogs=$4 corpus=$5
 cases=$src/golden/cases.tsv
@@ -51,5 +53,19 @@ host)
      "$goboot" golden check --dir "$src/golden" --goprogs "$goprogs" --corpus "$corpus" \
        --case hello --case goroutines --case gomaxprocs --case args --case esbuild-0.28.2) ||
     fail "goldens differ when run from another folder under another environment" ;;
+file)
+  # A suite of one's own, in a folder of one's own, over a binary of one's own.
+  mkdir "$tmp/suite"
+  cp "$goprogs/hello" "$tmp/suite/prog"
+  printf 'mine\tfile:prog\t--argv0 prog --until main.main\t-\n' >"$tmp/suite/cases.tsv"
+  "$goboot" golden update --dir "$tmp/suite" >/dev/null || fail "update of a file: case failed"
+  [ -s "$tmp/suite/mine.json" ] || fail "update wrote no mine.json"
+  "$goboot" golden check --dir "$tmp/suite" >/dev/null || fail "a fresh file: golden does not check"
+  cp "$goprogs/goroutines" "$tmp/suite/prog"
+  if "$goboot" golden check --dir "$tmp/suite" >"$tmp/out" 2>&1; then
+    fail "check passed although the binary changed"
+  fi
+  grep -q "first divergence" "$tmp/out" || fail "no first divergence printed: $(cat "$tmp/out")"
+  echo "file: cases update, check, and catch a changed binary" ;;
 *) fail "unknown check" ;;
 esac
