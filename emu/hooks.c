@@ -200,6 +200,7 @@ static void intr_hook(uc_engine *uc, uint32_t intno, void *user) {
   static const char *const names[] = {"#DE divide error", "#DB", "NMI", "#BP int3", "#OF", "#BR",
                                       "#UD invalid opcode", "#NM", "#DF", "", "#TS", "#NP",
                                       "#SS", "#GP general protection", "#PF page fault"};
+  if (m->stop == GB_STOP_NONE) m->fault_intr = (int)intno + 1; /* signal.c: which signal */
   gb_stop(m, GB_STOP_FAULT, "CPU exception %u (%s)", intno,
           intno < sizeof names / sizeof names[0] ? names[intno] : "interrupt");
 }

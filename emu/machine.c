@@ -95,7 +95,7 @@ static void header(gb_machine *m) {
   cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)m->o.vfs.cpu_quota_us);
   cJSON_AddNumberToObject(vfs, "cpu_period_us", (double)m->o.vfs.cpu_period_us);
   cJSON_AddBoolToObject(vfs, "mountinfo", m->o.vfs.mountinfo);
-  cJSON_AddStringToObject(h, "signals", "never delivered; SIGURG preemption suppressed");
+  cJSON_AddStringToObject(h, "signals", "synchronous faults delivered to the guest's handlers; SIGURG preemption suppressed");
 }
 
 static int map_default(void *ctx, gb_machine *m, uint64_t start, uint64_t end, uint32_t prot,
@@ -201,6 +201,7 @@ void gb_machine_run(gb_machine *m) {
     case PEND_BLOCK:
     case PEND_EXIT_THREAD: gb_sched_next(m); break;
     case PEND_STOP: break;
+    case PEND_SIGRETURN: gb_signal_sigreturn(m); break;
     case PEND_NONE:
       if (m->quantum_stop) gb_sched_next(m);
       else if (++idle > 1000)
@@ -239,6 +240,7 @@ static void finish(gb_machine *m, gb_emu_result *res) {
 void gb_machine_close(gb_machine *m) {
   if (!m) return;
   if (m->loc_ctx) uc_context_free(m->loc_ctx);
+  free(m->sigpts);
   for (int i = 0; i < m->nth; i++) uc_context_free(m->th[i].ctx);
   free(m->th);
   gb_fds_free(m);
@@ -321,7 +323,7 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
     res->stop = GB_STOP_ERROR;
     return r;
   }
-  gb_machine_run(m);
+  gb_machine_run_signals(&m); /* may go on in a replayed machine (signal.c) */
   if (m->stop == GB_STOP_FAULT) gb_fault_locate(m);
   finish(m, res);
   gb_machine_close(m);

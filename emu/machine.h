@@ -49,6 +49,8 @@ typedef struct gb_thread {
   int ss_flags;
   uint64_t fs_base;       /* as last set (for the trace) */
   uint64_t runs;          /* times switched in */
+  int sig_depth;          /* signal frames delivered and not yet returned from (signal.c) */
+  uint64_t sig_cr2;       /* the kernel's thread.cr2: the last page-fault address signalled */
 } gb_thread;
 
 /* ---- files (vfs.c, sys_file.c) ---- */
@@ -74,7 +76,16 @@ typedef struct gb_fd {
 
 /* ---- pending action after a syscall (the hook stops; the run loop acts) ---- */
 typedef enum gb_pending { PEND_NONE, PEND_SWITCH, PEND_BLOCK, PEND_CLONE, PEND_EXIT_THREAD,
-                          PEND_STOP } gb_pending;
+                          PEND_STOP, PEND_SIGRETURN } gb_pending;
+
+/* A data fault that was delivered as a signal after a replay (signal.c): where it is, so a
+ * later replay can stop there again, step to the instruction and deliver it the same way. */
+typedef struct gb_sigpoint {
+  uint64_t before;        /* instructions (block-counted) before the faulting block */
+  uint64_t block, end;    /* the faulting block [block, end) */
+  uint64_t bad_addr;
+  int tid;
+} gb_sigpoint;
 
 typedef struct gb_sigaction { uint64_t handler, flags, restorer, mask; } gb_sigaction;
 
@@ -149,6 +160,10 @@ typedef struct gb_machine {
   uc_context *loc_ctx;    /* locator only: the CPU state at the faulting instruction */
   int loc_found;
   uint64_t loc_steps;
+  int fault_intr;         /* 1 + the CPU exception number when the interrupt hook stopped it */
+
+  /* signal delivery (signal.c): data faults already delivered, for replays */
+  gb_sigpoint *sigpts; int nsigpts, next_sigpt;
 
   /* files, signals, rng */
   gb_fd fds[GB_MAX_FDS];
@@ -245,6 +260,20 @@ bool gb_hook_bad_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
                         int64_t value, void *user);
 void gb_fault_stop(gb_machine *m, uc_err err); /* the run loop's stop on a Unicorn error */
 void gb_fault_locate(gb_machine *m);  /* re-run to the faulting instruction (gb_emu_run) */
+/* Step L, stopped by its budget at the start of P's block, to the faulting instruction
+ * under a code hook over that block only: 0 with L's CPU in the state before it. */
+int gb_fault_step(gb_machine *l, const gb_sigpoint *p);
+
+/* signal.c: synchronous signals (SIGSEGV, SIGFPE, SIGILL) delivered to the
+ * guest's handlers as Linux x86-64 does, and rt_sigreturn. */
+/* Run *PM to its end, delivering each fault the guest handles; a data fault is replayed
+ * in a new machine to its exact instruction and the run goes on there (*PM changes). */
+void gb_machine_run_signals(gb_machine **pm);
+/* A new machine that replayed M's run (and its deliveries) to the instruction of M's
+ * current in-block data fault, stopped before it; NULL if the replay diverged. */
+gb_machine *gb_replay_to_fault(gb_machine *m);
+int64_t gb_signal_sigreturn_peek(gb_machine *m); /* the syscall hook's part: rax or -1 */
+void gb_signal_sigreturn(gb_machine *m);         /* the run loop's part (PEND_SIGRETURN) */
 
 /* sys_table.c */
 void gb_syscall(gb_machine *m);

@@ -1,8 +1,10 @@
-/* sys_signal.c — signal state without delivery.
+/* sys_signal.c — signal state; sent signals are not delivered.
  *
  * rt_sigaction/rt_sigprocmask/sigaltstack keep and report the state the guest sets.
- * No signal is ever delivered: the threads are cooperative, so Go's SIGURG preemption
- * (sent by sysmon with tgkill) is suppressed and each such send leaves a
+ * Synchronous signals (a fault the guest handles) are delivered by signal.c, which also
+ * does rt_sigreturn's work. No sent signal is delivered: the threads are cooperative,
+ * so Go's SIGURG preemption (sent by sysmon with tgkill) is suppressed and each such
+ * send leaves a
  * "signal_suppressed" event. A signal whose action is the default "terminate" ends
  * the process as Linux would (exit code 128+sig); any other is recorded, not delivered. */
 #include <errno.h>
@@ -90,11 +92,20 @@ int64_t gb_sys_sigaltstack(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return 0;
 }
 
+/* The frame is read here only for the return value (the restored rax, as Linux returns
+ * it); the registers are restored once uc_emu_start has returned (a RIP written in the
+ * syscall hook would resume 2 bytes late, UNICORN-NOTES §3.2): signal.c. */
 int64_t gb_sys_rt_sigreturn(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)a;
   (void)ev;
-  gb_stop(m, GB_STOP_UNSUPPORTED, "rt_sigreturn without a delivered signal");
-  return -ENOSYS;
+  if (gb_cur(m)->sig_depth <= 0) {
+    gb_stop(m, GB_STOP_UNSUPPORTED, "rt_sigreturn without a delivered signal");
+    return -ENOSYS;
+  }
+  int64_t rax = gb_signal_sigreturn_peek(m);
+  m->pending = PEND_SIGRETURN;
+  uc_emu_stop(m->uc);
+  return rax;
 }
 
 static int default_terminates(int sig) {

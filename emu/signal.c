@@ -1,0 +1,404 @@
+/* signal.c — synchronous signals, delivered as Linux x86-64 delivers them.
+ *
+ * When the guest faults (unmapped or protected access → SIGSEGV, #DE → SIGFPE, #UD →
+ * SIGILL, #GP → SIGSEGV) and its thread has a handler for that signal (not SIG_DFL or
+ * SIG_IGN, with SA_RESTORER) that it does not block, the kernel's rt_sigframe is built
+ * (arch/x86/kernel/signal.c get_sigframe, signal_64.c x64_setup_rt_frame; a kernel
+ * without XSAVE, so the FPU state is a 512-byte fxsave image): below the 128-byte red
+ * zone, or at the top of the alternate stack with SA_ONSTACK; the fxsave image 64-byte
+ * aligned; the frame so that RSP at the handler ≡ 8 (mod 16) as after a call, pretcode =
+ * sa_restorer, ucontext (uc_flags UC_SIGCONTEXT_SS|UC_STRICT_RESTORE_SS, uc_stack,
+ * sigcontext with trapno/err/cr2 as the trap left them, oldmask, fpstate pointer,
+ * uc_sigmask = the mask before delivery), siginfo. Then RDI = signo, RSI = &siginfo,
+ * RDX = &ucontext, RAX = 0, RIP = handler, the FPU reset to its initial state, the mask
+ * |= sa_mask (and the signal unless SA_NODEFER), SA_RESETHAND honoured. rt_sigreturn
+ * restores registers (a rip/rsp the handler rewrote included: Go's sigpanic injection),
+ * the flags the kernel lets a frame set, the FPU image, the mask and the alternate stack.
+ *
+ * Exact state. Exceptions, invalid instructions and fetch faults stop Unicorn at the
+ * instruction with exact registers: they are delivered in place. A data fault stops at
+ * its block with stale registers (faultpc.c): the run is replayed in a new machine to the
+ * start of the block, stepped to the instruction (gb_fault_step), and the run goes on in
+ * that machine. The replay re-delivers every earlier signal at the same points (in-place
+ * ones happen again by themselves; data faults are listed in sigpts), so a run with N
+ * handled data faults replays its prefix N times. Nothing runs on the fast path: all of
+ * this starts from a stop. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+
+#define SA_SIGINFO_ 0x4ULL
+#define SA_ONSTACK_ 0x08000000ULL
+#define SA_RESTORER_ 0x04000000ULL
+#define SA_NODEFER_ 0x40000000ULL
+#define SA_RESETHAND_ 0x80000000ULL
+#define SS_ONSTACK_ 1
+#define SS_DISABLE_ 2
+#define SS_AUTODISARM_ (1U << 31)
+
+#define SIGILL_ 4
+#define SIGFPE_ 8
+#define SIGSEGV_ 11
+
+/* struct rt_sigframe (64-bit): pretcode, ucontext, siginfo */
+#define FR_UC 8
+#define UC_STACK (FR_UC + 16)
+#define UC_MCTX (FR_UC + 40) /* struct sigcontext */
+#define UC_SIGMASK (FR_UC + 296)
+#define FR_INFO (FR_UC + 304)
+#define FRAME_SIZE (FR_INFO + 128) /* 440 */
+#define FXSAVE_SIZE 512
+/* struct sigcontext, from uc_mcontext */
+#define SC_RSP (15 * 8)
+#define SC_RIP (16 * 8)
+#define SC_EFLAGS (17 * 8)
+#define SC_CS (18 * 8)
+#define SC_SS (18 * 8 + 6)
+#define SC_ERR (19 * 8)
+#define SC_TRAPNO (20 * 8)
+#define SC_OLDMASK (21 * 8)
+#define SC_CR2 (22 * 8)
+#define SC_FPSTATE (23 * 8)
+#define FIX_EFLAGS 0x50DD5ULL /* AC OF DF TF SF ZF AF PF CF RF: what sigreturn may set */
+
+/* sigcontext's first 16 slots, in order: r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp */
+static const int sc_regs[16] = {
+    UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13,
+    UC_X86_REG_R14, UC_X86_REG_R15, UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RBP, UC_X86_REG_RBX,
+    UC_X86_REG_RDX, UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RSP};
+
+typedef struct gb_sigfault {
+  int signo, code, trapno;
+  uint64_t addr, err, cr2; /* si_addr; the trap's error code; cr2 (page faults only) */
+  int page_fault;
+} gb_sigfault;
+
+static const char *signame(int s) {
+  return s == SIGSEGV_ ? "SIGSEGV" : s == SIGFPE_ ? "SIGFPE" : s == SIGILL_ ? "SIGILL" : "?";
+}
+
+static void put16(unsigned char *b, size_t off, uint16_t v) { memcpy(b + off, &v, 2); }
+static void put32(unsigned char *b, size_t off, uint32_t v) { memcpy(b + off, &v, 4); }
+static void put64(unsigned char *b, size_t off, uint64_t v) { memcpy(b + off, &v, 8); }
+static uint64_t get64(const unsigned char *b, size_t off) {
+  uint64_t v;
+  memcpy(&v, b + off, 8);
+  return v;
+}
+
+/* A PROT_NONE reservation (kept out of Unicorn, so Unicorn calls it unmapped) is a VMA to
+ * Linux: an access there is SEGV_ACCERR, not SEGV_MAPERR. */
+static int reserved(gb_machine *m, uint64_t addr) {
+  for (int i = 0; i < m->mm.n; i++)
+    if (addr >= m->mm.r[i].start && addr < m->mm.r[i].end) return 1;
+  return 0;
+}
+
+/* What Linux would raise for the current fault stop: 0, or -1 when it is not one goboot
+ * delivers (then it stays a fault stop). */
+static int classify(gb_machine *m, gb_sigfault *f) {
+  memset(f, 0, sizeof *f);
+  uint64_t rip = gb_reg(m, UC_X86_REG_RIP);
+  if (m->fault_intr) {
+    switch (m->fault_intr - 1) {
+    case 0: *f = (gb_sigfault){SIGFPE_, 1 /* FPE_INTDIV */, 0, rip, 0, 0, 0}; return 0;
+    case 6: *f = (gb_sigfault){SIGILL_, 2 /* ILL_ILLOPN */, 6, rip, 0, 0, 0}; return 0;
+    case 13: *f = (gb_sigfault){SIGSEGV_, 0x80 /* SI_KERNEL */, 13, 0, 0, 0, 0}; return 0;
+    default: return -1;
+    }
+  }
+  switch (m->fault_err) {
+  case UC_ERR_INSN_INVALID: *f = (gb_sigfault){SIGILL_, 2, 6, rip, 0, 0, 0}; return 0;
+  case UC_ERR_READ_UNMAPPED: case UC_ERR_WRITE_UNMAPPED: case UC_ERR_FETCH_UNMAPPED:
+  case UC_ERR_READ_PROT: case UC_ERR_WRITE_PROT: case UC_ERR_FETCH_PROT: break;
+  default: return -1;
+  }
+  if (!m->bad_seen) return -1;
+  int prot = m->bad_type == UC_MEM_READ_PROT || m->bad_type == UC_MEM_WRITE_PROT ||
+             m->bad_type == UC_MEM_FETCH_PROT;
+  int write = m->bad_type == UC_MEM_WRITE_UNMAPPED || m->bad_type == UC_MEM_WRITE_PROT;
+  int fetch = m->bad_type == UC_MEM_FETCH_UNMAPPED || m->bad_type == UC_MEM_FETCH_PROT;
+  f->signo = SIGSEGV_;
+  f->code = prot || reserved(m, m->bad_addr) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+  f->trapno = 14;
+  /* page-fault error code: present (a mapped page with the wrong rights), write, user,
+   * instruction fetch */
+  f->err = (prot ? 1u : 0u) | (write ? 2u : 0u) | 4u | (fetch ? 0x10u : 0u);
+  f->addr = f->cr2 = m->bad_addr;
+  f->page_fault = 1;
+  return 0;
+}
+
+static int deliverable(gb_machine *m, int sig) {
+  const gb_sigaction *sa = &m->sig[sig];
+  return sa->handler > 1 && (sa->flags & SA_RESTORER_) && !(gb_cur(m)->sigmask & (1ULL << (sig - 1)));
+}
+
+static int on_altstack(const gb_thread *t, uint64_t sp) {
+  if (!t->ss_size || ((uint32_t)t->ss_flags & SS_AUTODISARM_)) return 0;
+  return sp > t->ss_sp && sp - t->ss_sp <= t->ss_size;
+}
+
+static void fxsave_image(gb_machine *m, unsigned char *fx) {
+  uint64_t v;
+  memset(fx, 0, FXSAVE_SIZE);
+  put16(fx, 0, (uint16_t)gb_reg(m, UC_X86_REG_FPCW));
+  put16(fx, 2, (uint16_t)gb_reg(m, UC_X86_REG_FPSW));
+  v = gb_reg(m, UC_X86_REG_FPTAG); /* full tag word → abridged: 1 = not empty */
+  uint8_t ftw = 0;
+  for (int i = 0; i < 8; i++)
+    if (((v >> (2 * i)) & 3) != 3) ftw |= (uint8_t)(1u << i);
+  fx[4] = ftw;
+  put16(fx, 6, (uint16_t)gb_reg(m, UC_X86_REG_FOP));
+  put64(fx, 8, gb_reg(m, UC_X86_REG_FIP));
+  put64(fx, 16, gb_reg(m, UC_X86_REG_FDP));
+  put32(fx, 24, (uint32_t)gb_reg(m, UC_X86_REG_MXCSR));
+  put32(fx, 28, 0xffff); /* MXCSR_MASK */
+  for (int i = 0; i < 8; i++) {
+    unsigned char st[16] = {0};
+    uc_reg_read(m->uc, UC_X86_REG_ST0 + i, st);
+    memcpy(fx + 32 + 16 * i, st, 10);
+  }
+  for (int i = 0; i < 16; i++) uc_reg_read(m->uc, UC_X86_REG_XMM0 + i, fx + 160 + 16 * i);
+  /* sw_reserved (save_xstate_epilog): magic1, extended_size, xfeatures (FP|SSE), size */
+  put32(fx, 464, 0x46505853);
+  put32(fx, 468, FXSAVE_SIZE + 4);
+  put64(fx, 472, 3);
+  put32(fx, 480, FXSAVE_SIZE);
+}
+
+static void fpu_init_state(gb_machine *m) { /* fpu__clear_user_states */
+  unsigned char z[16] = {0};
+  gb_set_reg(m, UC_X86_REG_FPCW, 0x37f);
+  gb_set_reg(m, UC_X86_REG_FPSW, 0);
+  gb_set_reg(m, UC_X86_REG_FPTAG, 0xffff);
+  gb_set_reg(m, UC_X86_REG_MXCSR, 0x1f80);
+  for (int i = 0; i < 16; i++) uc_reg_write(m->uc, UC_X86_REG_XMM0 + i, z);
+}
+
+static void fpu_restore(gb_machine *m, const unsigned char *fx) {
+  uint16_t w;
+  uint32_t mx;
+  memcpy(&w, fx, 2);
+  gb_set_reg(m, UC_X86_REG_FPCW, w);
+  memcpy(&w, fx + 2, 2);
+  gb_set_reg(m, UC_X86_REG_FPSW, w);
+  uint64_t tag = 0;
+  for (int i = 0; i < 8; i++)
+    if (!(fx[4] & (1u << i))) tag |= 3ULL << (2 * i);
+  gb_set_reg(m, UC_X86_REG_FPTAG, tag);
+  memcpy(&mx, fx + 24, 4);
+  gb_set_reg(m, UC_X86_REG_MXCSR, mx & 0xffff);
+  for (int i = 0; i < 8; i++) {
+    unsigned char st[16] = {0};
+    memcpy(st, fx + 32 + 16 * i, 10);
+    uc_reg_write(m->uc, UC_X86_REG_ST0 + i, st);
+  }
+  for (int i = 0; i < 16; i++) uc_reg_write(m->uc, UC_X86_REG_XMM0 + i, fx + 160 + 16 * i);
+}
+
+/* Build the frame and enter the handler: 0, or -1 with a fault stop (as Linux, which
+ * would kill the process with SIGSEGV, cannot write the frame). */
+static int deliver(gb_machine *m, const gb_sigfault *f) {
+  gb_thread *t = gb_cur(m);
+  gb_sigaction *sa = &m->sig[f->signo];
+  uint64_t rsp = gb_reg(m, UC_X86_REG_RSP), rip = gb_reg(m, UC_X86_REG_RIP);
+  uint64_t sp = rsp - 128; /* red zone */
+  int nested = on_altstack(t, rsp), entering = 0;
+  if ((sa->flags & SA_ONSTACK_) && t->ss_size && !on_altstack(t, sp)) {
+    sp = t->ss_sp + t->ss_size;
+    entering = 1;
+  }
+  uint64_t fp = (sp - FXSAVE_SIZE) & ~63ULL;
+  uint64_t frame = ((fp - FRAME_SIZE) & ~15ULL) - 8;
+  char b[160];
+  if ((nested || entering) && !(frame > t->ss_sp && frame - t->ss_sp <= t->ss_size)) {
+    m->stop = GB_STOP_NONE;
+    gb_stop(m, GB_STOP_FAULT, "%s at 0x%llx (%s): the signal frame overflows the alternate stack",
+            signame(f->signo), (unsigned long long)rip, gb_sym_name(m, rip, b, sizeof b));
+    return -1;
+  }
+  unsigned char fr[FRAME_SIZE], fx[FXSAVE_SIZE];
+  memset(fr, 0, sizeof fr);
+  fxsave_image(m, fx);
+  put64(fr, 0, sa->restorer);
+  put64(fr, FR_UC, 2 | 4); /* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS (no XSAVE) */
+  put64(fr, UC_STACK, t->ss_sp);
+  put32(fr, UC_STACK + 8, t->ss_size ? (uint32_t)t->ss_flags : SS_DISABLE_);
+  put64(fr, UC_STACK + 16, t->ss_size);
+  for (int i = 0; i < 16; i++) put64(fr, UC_MCTX + 8 * (size_t)i, gb_reg(m, sc_regs[i]));
+  put64(fr, UC_MCTX + SC_RIP, rip);
+  put64(fr, UC_MCTX + SC_EFLAGS, gb_reg(m, UC_X86_REG_EFLAGS));
+  put16(fr, UC_MCTX + SC_CS, 0x33);   /* __USER_CS; gs and fs are stored as 0 */
+  put16(fr, UC_MCTX + SC_SS, 0x2b);   /* __USER_DS */
+  if (f->page_fault) t->sig_cr2 = f->cr2; /* thread.cr2 outlives the page fault */
+  put64(fr, UC_MCTX + SC_ERR, f->err);
+  put64(fr, UC_MCTX + SC_TRAPNO, (uint64_t)f->trapno);
+  put64(fr, UC_MCTX + SC_OLDMASK, t->sigmask);
+  put64(fr, UC_MCTX + SC_CR2, t->sig_cr2);
+  put64(fr, UC_MCTX + SC_FPSTATE, fp);
+  put64(fr, UC_SIGMASK, t->sigmask);
+  if (sa->flags & SA_SIGINFO_) {
+    put32(fr, FR_INFO, (uint32_t)f->signo);
+    put32(fr, FR_INFO + 8, (uint32_t)f->code);
+    put64(fr, FR_INFO + 16, f->addr);
+  }
+  if (gb_write(m, fp, fx, sizeof fx) < 0 || gb_write(m, frame, fr, sizeof fr) < 0) {
+    m->stop = GB_STOP_NONE;
+    gb_stop(m, GB_STOP_FAULT, "%s at 0x%llx (%s): cannot write the signal frame at 0x%llx",
+            signame(f->signo), (unsigned long long)rip, gb_sym_name(m, rip, b, sizeof b),
+            (unsigned long long)frame);
+    return -1;
+  }
+  cJSON *ev = gb_trace_event(m, "signal");
+  if (ev) {
+    cJSON_AddNumberToObject(ev, "signo", f->signo);
+    cJSON_AddStringToObject(ev, "signal", signame(f->signo));
+    cJSON_AddNumberToObject(ev, "code", f->code);
+    cJSON_AddItemToObject(ev, "addr", gb_hex(f->addr));
+    cJSON_AddItemToObject(ev, "pc", gb_hex(rip));
+    cJSON_AddStringToObject(ev, "symbol", gb_sym_name(m, rip, b, sizeof b));
+    cJSON_AddNumberToObject(ev, "tid", t->tid);
+    cJSON_AddStringToObject(ev, "handler", gb_sym_name(m, sa->handler, b, sizeof b));
+    cJSON_AddItemToObject(ev, "frame", gb_hex(frame));
+    cJSON_AddBoolToObject(ev, "altstack", nested || entering);
+  }
+  gb_set_reg(m, UC_X86_REG_RDI, (uint64_t)f->signo);
+  gb_set_reg(m, UC_X86_REG_RSI, frame + FR_INFO);
+  gb_set_reg(m, UC_X86_REG_RDX, frame + FR_UC);
+  gb_set_reg(m, UC_X86_REG_RAX, 0);
+  gb_set_reg(m, UC_X86_REG_RSP, frame);
+  gb_set_reg(m, UC_X86_REG_RIP, sa->handler);
+  gb_set_reg(m, UC_X86_REG_EFLAGS, gb_reg(m, UC_X86_REG_EFLAGS) & ~0x10500ULL); /* DF RF TF */
+  fpu_init_state(m);
+  t->sigmask |= sa->mask;
+  if (!(sa->flags & SA_NODEFER_)) t->sigmask |= 1ULL << (f->signo - 1);
+  t->sigmask &= ~((1ULL << 8) | (1ULL << 18)); /* SIGKILL, SIGSTOP */
+  if (sa->flags & SA_RESETHAND_) memset(sa, 0, sizeof *sa);
+  t->sig_depth++;
+  /* the stop is consumed: the run goes on in the handler */
+  m->stop = GB_STOP_NONE;
+  m->stop_msg[0] = 0;
+  m->fault_intr = 0;
+  m->fault_err = UC_ERR_OK;
+  m->fault_in_block = 0;
+  m->bad_seen = 0;
+  return 0;
+}
+
+int64_t gb_signal_sigreturn_peek(gb_machine *m) {
+  uint64_t frame = gb_reg(m, UC_X86_REG_RSP) - 8, rax;
+  if (gb_read_u64(m, frame + UC_MCTX + 13 * 8, &rax) < 0) return -1;
+  return (int64_t)rax;
+}
+
+void gb_signal_sigreturn(gb_machine *m) {
+  gb_thread *t = gb_cur(m);
+  uint64_t frame = gb_reg(m, UC_X86_REG_RSP) - 8; /* the handler's RET popped pretcode */
+  unsigned char fr[FRAME_SIZE], fx[FXSAVE_SIZE];
+  if (gb_read(m, frame, fr, sizeof fr) < 0) {
+    gb_stop(m, GB_STOP_FAULT, "rt_sigreturn: bad frame at 0x%llx", (unsigned long long)frame);
+    return;
+  }
+  uint64_t fpp = get64(fr, UC_MCTX + SC_FPSTATE);
+  if (fpp && gb_read(m, fpp, fx, sizeof fx) < 0) {
+    gb_stop(m, GB_STOP_FAULT, "rt_sigreturn: bad fpstate at 0x%llx", (unsigned long long)fpp);
+    return;
+  }
+  t->sigmask = get64(fr, UC_SIGMASK) & ~((1ULL << 8) | (1ULL << 18));
+  for (int i = 0; i < 16; i++) gb_set_reg(m, sc_regs[i], get64(fr, UC_MCTX + 8 * (size_t)i));
+  uint64_t rip = get64(fr, UC_MCTX + SC_RIP), rsp = get64(fr, UC_MCTX + SC_RSP);
+  gb_set_reg(m, UC_X86_REG_RIP, rip);
+  uint64_t fl = gb_reg(m, UC_X86_REG_EFLAGS);
+  gb_set_reg(m, UC_X86_REG_EFLAGS, (fl & ~FIX_EFLAGS) | (get64(fr, UC_MCTX + SC_EFLAGS) & FIX_EFLAGS));
+  if (fpp) fpu_restore(m, fx);
+  else fpu_init_state(m);
+  /* restore_altstack: refused (and ignored) while running on the alternate stack */
+  if (!on_altstack(t, rsp)) {
+    uint32_t fl32;
+    memcpy(&fl32, fr + UC_STACK + 8, 4);
+    t->ss_sp = get64(fr, UC_STACK);
+    t->ss_size = get64(fr, UC_STACK + 16);
+    t->ss_flags = (int)fl32;
+    if (fl32 & SS_DISABLE_) t->ss_sp = t->ss_size = 0;
+  }
+  if (t->sig_depth > 0) t->sig_depth--;
+  cJSON *ev = gb_trace_event(m, "sigreturn");
+  if (ev) {
+    char b[160];
+    cJSON_AddItemToObject(ev, "pc", gb_hex(rip));
+    cJSON_AddStringToObject(ev, "symbol", gb_sym_name(m, rip, b, sizeof b));
+    cJSON_AddItemToObject(ev, "sp", gb_hex(rsp));
+    cJSON_AddItemToObject(ev, "mask", gb_hex(t->sigmask));
+  }
+}
+
+/* Deliver the current fault stop when the guest handles it: 1 delivered (the stop is
+ * cleared), 0 not deliverable (the stop stays). M must hold the exact state. */
+static int try_deliver(gb_machine *m) {
+  gb_sigfault f;
+  if (classify(m, &f) < 0 || !deliverable(m, f.signo)) return 0;
+  return deliver(m, &f) == 0;
+}
+
+gb_machine *gb_replay_to_fault(gb_machine *m) {
+  if (!m->fault_in_block || !m->nth) return NULL;
+  gb_sigpoint p = {m->tinsns - m->last_block_icount, m->last_block, m->last_block_end,
+                   m->bad_addr, gb_cur(m)->tid};
+  gb_sigpoint *pts = malloc(((size_t)m->nsigpts + 1) * sizeof *pts);
+  if (!pts) return NULL;
+  if (m->nsigpts) memcpy(pts, m->sigpts, (size_t)m->nsigpts * sizeof *pts);
+  pts[m->nsigpts] = p;
+  gb_emu_opts o = m->o;
+  o.echo = 0;        /* m has echoed the output already */
+  o.exact_insns = 0; /* budgets count per block */
+  gb_emu_result res;
+  memset(&res, 0, sizeof res);
+  gb_machine *l;
+  if (gb_machine_open(&l, m->img, m->stack, &o, &res, NULL, NULL) < 0) {
+    free(pts);
+    return NULL;
+  }
+  l->sigpts = pts;
+  l->nsigpts = m->nsigpts + 1;
+  uint64_t user_max = m->o.max_insns;
+  for (;;) {
+    const gb_sigpoint *next = &l->sigpts[l->next_sigpt];
+    l->o.max_insns = next->before;
+    if (l->insns != next->before) gb_machine_run(l);
+    if (l->insns == next->before && (l->stop == GB_STOP_BUDGET || l->stop == GB_STOP_NONE)) {
+      if (gb_fault_step(l, next) < 0) break;
+      if (++l->next_sigpt == l->nsigpts) {
+        l->o.max_insns = user_max;
+        l->res = m->res;
+        return l; /* stopped at the fault, exact */
+      }
+      if (!try_deliver(l)) break;
+      continue;
+    }
+    if (l->stop == GB_STOP_FAULT && !l->fault_in_block && try_deliver(l)) continue;
+    break;
+  }
+  gb_machine_close(l);
+  return NULL;
+}
+
+void gb_machine_run_signals(gb_machine **pm) {
+  gb_machine *m = *pm;
+  for (;;) {
+    gb_machine_run(m);
+    if (m->stop != GB_STOP_FAULT) return;
+    gb_sigfault f;
+    if (classify(m, &f) < 0 || !deliverable(m, f.signo)) return;
+    if (m->fault_in_block) {
+      gb_machine *l = gb_replay_to_fault(m);
+      if (!l) return; /* diverged: stays a fault, located (or not) as before */
+      l->o.echo = m->o.echo;
+      l->wall_start_ns = m->wall_start_ns;
+      gb_machine_close(m);
+      *pm = m = l;
+    }
+    if (!try_deliver(m)) return;
+  }
+}
