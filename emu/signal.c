@@ -229,7 +229,8 @@ static int deliver(gb_machine *m, const gb_sigfault *f) {
   put64(fr, UC_STACK + 16, t->ss_size);
   for (int i = 0; i < 16; i++) put64(fr, UC_MCTX + 8 * (size_t)i, gb_reg(m, sc_regs[i]));
   put64(fr, UC_MCTX + SC_RIP, rip);
-  put64(fr, UC_MCTX + SC_EFLAGS, gb_reg(m, UC_X86_REG_EFLAGS));
+  /* a fault's saved flags have RF set (the CPU pushes them so for every fault class) */
+  put64(fr, UC_MCTX + SC_EFLAGS, gb_reg(m, UC_X86_REG_EFLAGS) | 0x10000);
   put16(fr, UC_MCTX + SC_CS, 0x33);   /* __USER_CS; gs and fs are stored as 0 */
   put16(fr, UC_MCTX + SC_SS, 0x2b);   /* __USER_DS */
   if (f->page_fault) t->sig_cr2 = f->cr2; /* thread.cr2 outlives the page fault */
@@ -311,7 +312,9 @@ void gb_signal_sigreturn(gb_machine *m) {
   uint64_t rip = get64(fr, UC_MCTX + SC_RIP), rsp = get64(fr, UC_MCTX + SC_RSP);
   gb_set_reg(m, UC_X86_REG_RIP, rip);
   uint64_t fl = gb_reg(m, UC_X86_REG_EFLAGS);
-  gb_set_reg(m, UC_X86_REG_EFLAGS, (fl & ~FIX_EFLAGS) | (get64(fr, UC_MCTX + SC_EFLAGS) & FIX_EFLAGS));
+  /* RF only suppresses instruction breakpoints for one instruction: not given to Unicorn */
+  gb_set_reg(m, UC_X86_REG_EFLAGS,
+             ((fl & ~FIX_EFLAGS) | (get64(fr, UC_MCTX + SC_EFLAGS) & FIX_EFLAGS)) & ~0x10000ULL);
   if (fpp) fpu_restore(m, fx);
   else fpu_init_state(m);
   /* restore_altstack: refused (and ignored) while running on the alternate stack */

@@ -101,7 +101,8 @@ malformed)
   run "$tmp/missing"; expect_rc 65 ;;
 fault)
   # the stop names the faulting load itself (go tool objdump's address for it), with the
-  # registers from just before it: not the start of its block (FINDINGS.md #3)
+  # registers from just before it: not the start of its block (FINDINGS.md #3). The
+  # program first sets SIGSEGV back to SIG_DFL: with no handler a fault stays a stop.
   need "$emuprogs/fault"; run "$emuprogs/fault"; expect_rc 80; stop_is fault
   want=$("${GO:-go}" tool objdump -s 'main\.fault' "$emuprogs/fault" | awk '/MOVQ 0\(AX\), DX/ {print $2}')
   [ -n "$want" ] || fail "cannot find the faulting load with go tool objdump"
@@ -112,6 +113,65 @@ fault)
   [ "$(field rcx)" = 0x2a ] || fail "rcx $(field rcx): the instructions before the load did not run"
   [ "$(field rdx)" != 0x1 ] || fail "rdx is 1: the instruction after the load ran"
   grep -q 'read of unmapped 0x1008' "$tmp/trace.json" || fail "the message does not name the address" ;;
+nilpanic)
+  # Go's SIGSEGV handler gets each nil dereference (signal delivery, emu/signal.c): two
+  # are recovered, the last one panics; "div" ends with runtime.panicdivide instead.
+  # Output and exit code equal the native run's, byte for byte (the pc= and goroutine
+  # lines too: same binary, same addresses); the trace is deterministic.
+  need "$goprogs/nilpanic"
+  for mode in div ""; do
+    # shellcheck disable=SC2086
+    run_args "$goprogs/nilpanic" -- $mode
+    expect_rc 2
+    # shellcheck disable=SC2086
+    "$goprogs/nilpanic" $mode >"$tmp/nout" 2>"$tmp/nerr"; [ $? -eq 2 ] || fail "native run did not exit 2"
+    cmp "$tmp/nout" "$tmp/out" || { diff "$tmp/nout" "$tmp/out" >&2; fail "stdout differs from native ($mode)"; }
+    cmp "$tmp/nerr" "$tmp/err" || { diff "$tmp/nerr" "$tmp/err" >&2; fail "stderr differs from native ($mode)"; }
+  done
+  grep -q 'signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=' "$tmp/err" || fail "no [signal SIGSEGV] line"
+  run "$goprogs/nilpanic"; cp "$tmp/trace.json" "$tmp/t1.json"
+  python3 - "$tmp/trace.json" <<'PY' || fail "signal/sigreturn events are not as expected"
+import json, sys
+t = json.load(open(sys.argv[1]))
+sig = [e for e in t["events"] if e["ev"] == "signal"]
+ret = [e for e in t["events"] if e["ev"] == "sigreturn"]
+assert len(sig) == 3 and len(ret) == 3, (len(sig), len(ret))
+for e in sig:
+    assert (e["signo"], e["signal"], e["code"], e["addr"]) == (11, "SIGSEGV", 1, "0x0"), e
+    assert e["symbol"] == "main.load" and e["handler"].startswith("runtime.sigtramp"), e
+    assert e["altstack"] is True and e["tid"] == 1000, e
+for e in ret:
+    assert e["symbol"].startswith("runtime.sigpanic"), e  # Go rewrote the frame's rip
+assert t["stop"]["reason"] == "exit" and t["stop"]["guest_exit_code"] == 2
+PY
+  run "$goprogs/nilpanic"; cmp "$tmp/t1.json" "$tmp/trace.json" || fail "two runs give different traces" ;;
+sigfpe)
+  # a hardware divide error (#DE) in assembly → SIGFPE FPE_INTDIV → Go's panicdivide
+  need "$emuprogs/fault"; run_args "$emuprogs/fault" -- div; expect_rc 2
+  "$emuprogs/fault" div >"$tmp/nout" 2>"$tmp/nerr"
+  cmp "$tmp/nerr" "$tmp/err" || { diff "$tmp/nerr" "$tmp/err" >&2; fail "stderr differs from native"; }
+  grep -q '^\[signal SIGFPE: floating-point exception code=0x1 ' "$tmp/err" || fail "no [signal SIGFPE] line"
+  grep -q '"signal":[[:space:]]*"SIGFPE"' "$tmp/trace.json" || fail "no SIGFPE signal event" ;;
+sigsegv-fatal|sigill)
+  # Go's handler makes these fatal and prints every goroutine. Natively with one CPU
+  # (goboot's default) and an empty environment the output is the same except: parked
+  # goroutines' argument guesses ("0x41de76?") are stale stack words that depend on host
+  # timing, so only goroutine 1's section is compared; and in SIGILL's register dump rdx
+  # and r15 hold host stack/mmap addresses (ASLR) and r11 is 0 because Unicorn's syscall
+  # instruction does not set RCX/R11 as the CPU does (UNICORN-NOTES §2).
+  need "$emuprogs/fault"
+  mode=handled; [ "$name" = sigill ] && mode=ill
+  run_args "$emuprogs/fault" -- "$mode"; expect_rc 2
+  env -i taskset -c 0 "$emuprogs/fault" "$mode" >"$tmp/nout" 2>"$tmp/nerr"
+  cut_g1() { sed -e '/^goroutine 2 /,/^rax /{/^rax /!d}' -e '/^\(rdx\|r11\|r15\) /d' "$1"; }
+  cut_g1 "$tmp/nerr" >"$tmp/n1"; cut_g1 "$tmp/err" >"$tmp/g1"
+  cmp "$tmp/n1" "$tmp/g1" || { diff "$tmp/n1" "$tmp/g1" >&2; fail "stderr differs from native"; }
+  if [ "$mode" = ill ]; then
+    grep -q '^SIGILL: illegal instruction$' "$tmp/err" || fail "no SIGILL message"
+    grep -q '^rflags 0x10246$' "$tmp/err" || fail "the saved flags lack RF"
+  else
+    grep -q '^unexpected fault address 0x1008$' "$tmp/err" || fail "no 'unexpected fault address'"
+  fi ;;
 deadlock)
   # the only thread futex-waits with no timeout: nothing can wake it
   need "$emuprogs/futexwait"; run "$emuprogs/futexwait"; expect_rc 85; stop_is deadlock
