@@ -162,10 +162,18 @@ sigsegv-fatal|sigill)
   need "$emuprogs/fault"
   mode=handled; [ "$name" = sigill ] && mode=ill
   run_args "$emuprogs/fault" -- "$mode"; expect_rc 2
-  env -i taskset -c 0 "$emuprogs/fault" "$mode" >"$tmp/nout" 2>"$tmp/nerr"
+  # Natively, about 1 run in 10 has its main goroutine's stack 32 KiB higher in the heap
+  # (the runtime's background goroutines allocated first): goboot must equal one of up to
+  # 5 native runs.
   cut_g1() { sed -e '/^goroutine 2 /,/^rax /{/^rax /!d}' -e '/^\(rdx\|r11\|r15\) /d' "$1"; }
-  cut_g1 "$tmp/nerr" >"$tmp/n1"; cut_g1 "$tmp/err" >"$tmp/g1"
-  cmp "$tmp/n1" "$tmp/g1" || { diff "$tmp/n1" "$tmp/g1" >&2; fail "stderr differs from native"; }
+  cut_g1 "$tmp/err" >"$tmp/g1"
+  same=0
+  for _ in 1 2 3 4 5; do
+    env -i taskset -c 0 "$emuprogs/fault" "$mode" >"$tmp/nout" 2>"$tmp/nerr"
+    cut_g1 "$tmp/nerr" >"$tmp/n1"
+    if cmp -s "$tmp/n1" "$tmp/g1"; then same=1; break; fi
+  done
+  [ "$same" = 1 ] || { diff "$tmp/n1" "$tmp/g1" >&2; fail "stderr differs from native"; }
   if [ "$mode" = ill ]; then
     grep -q '^SIGILL: illegal instruction$' "$tmp/err" || fail "no SIGILL message"
     grep -q '^rflags 0x10246$' "$tmp/err" || fail "the saved flags lack RF"
