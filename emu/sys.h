@@ -21,6 +21,10 @@ typedef struct gb_sys {
 
 const gb_sys *gb_sys_lookup(int nr);
 
+/* A guest struct timespec as nanoseconds: -EFAULT unreadable, -EINVAL out of range
+ * (sys_time.c; futex timeouts use it too). */
+int64_t gb_read_timespec(gb_machine *m, uint64_t addr, uint64_t *ns);
+
 #define SYS(name) int64_t gb_sys_##name(gb_machine *m, const uint64_t *a, cJSON *ev)
 /* sys_mem.c */
 SYS(mmap); SYS(munmap); SYS(mprotect); SYS(brk); SYS(madvise); SYS(mincore); SYS(mremap);

@@ -391,27 +391,31 @@ int64_t gb_sys_pipe(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return gb_sys_pipe2(m, b, ev);
 }
 
+/* A fresh descriptor of KIND, close-on-exec when FLAGS has O_CLOEXEC; NULL and *fd =
+ * -errno when the table is full. */
+static gb_fd *fd_new(gb_machine *m, gb_fd_kind kind, uint64_t flags, int *fd) {
+  if ((*fd = gb_fd_alloc(m)) < 0) return NULL;
+  gb_fd *f = &m->fds[*fd];
+  memset(f, 0, sizeof *f);
+  f->kind = kind;
+  f->fdflags = (flags & O_CLOEXEC_) ? FD_CLOEXEC_ : 0;
+  return f;
+}
+
 int64_t gb_sys_eventfd2(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  int fd = gb_fd_alloc(m);
-  if (fd < 0) return fd;
-  gb_fd *f = &m->fds[fd];
-  memset(f, 0, sizeof *f);
-  f->kind = FD_EVENTFD;
+  int fd;
+  gb_fd *f = fd_new(m, FD_EVENTFD, a[1], &fd);
+  if (!f) return fd;
   f->counter = (uint32_t)a[0];
   f->flags = 2 | (uint32_t)(a[1] & O_NONBLOCK_);
-  f->fdflags = (a[1] & O_CLOEXEC_) ? FD_CLOEXEC_ : 0;
   return fd;
 }
 
 int64_t gb_sys_epoll_create1(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  int fd = gb_fd_alloc(m);
-  if (fd < 0) return fd;
-  gb_fd *f = &m->fds[fd];
-  memset(f, 0, sizeof *f);
-  f->kind = FD_EPOLL;
-  f->fdflags = (a[0] & O_CLOEXEC_) ? FD_CLOEXEC_ : 0;
+  int fd;
+  fd_new(m, FD_EPOLL, a[0], &fd);
   return fd;
 }
 

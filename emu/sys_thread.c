@@ -105,14 +105,6 @@ int64_t gb_sys_exit_group(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return 0;
 }
 
-static int read_ts(gb_machine *m, uint64_t addr, uint64_t *ns) {
-  int64_t ts[2];
-  if (gb_read(m, addr, ts, sizeof ts) < 0) return -EFAULT;
-  if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000) return -EINVAL;
-  *ns = (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
-  return 0;
-}
-
 int64_t gb_sys_futex(gb_machine *m, const uint64_t *a, cJSON *ev) {
   int op = (int)a[1];
   int cmd = op & 127, realtime = op & 256;
@@ -129,7 +121,7 @@ int64_t gb_sys_futex(gb_machine *m, const uint64_t *a, cJSON *ev) {
     uint64_t deadline = GB_NEVER;
     if (a[3]) {
       uint64_t ns;
-      int r = read_ts(m, a[3], &ns);
+      int r = (int)gb_read_timespec(m, a[3], &ns);
       if (r < 0) return r;
       uint64_t now = gb_now_ns(m);
       if (cmd == 0) deadline = now + ns;

@@ -62,7 +62,7 @@ static int64_t sleep_until(gb_machine *m, uint64_t deadline, cJSON *ev) {
   return 0;
 }
 
-static int64_t read_req(gb_machine *m, uint64_t addr, uint64_t *ns) {
+int64_t gb_read_timespec(gb_machine *m, uint64_t addr, uint64_t *ns) {
   int64_t ts[2];
   if (gb_read(m, addr, ts, sizeof ts) < 0) return -EFAULT;
   if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000) return -EINVAL;
@@ -72,7 +72,7 @@ static int64_t read_req(gb_machine *m, uint64_t addr, uint64_t *ns) {
 
 int64_t gb_sys_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
   uint64_t ns;
-  int64_t r = read_req(m, a[0], &ns);
+  int64_t r = gb_read_timespec(m, a[0], &ns);
   return r < 0 ? r : sleep_until(m, gb_now_ns(m) + ns, ev);
 }
 
@@ -80,7 +80,7 @@ int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
   uint64_t ns, now_clk;
   int64_t r = clock_ns(m, a[0], &now_clk);
   if (r < 0) return r;
-  if ((r = read_req(m, a[2], &ns)) < 0) return r;
+  if ((r = gb_read_timespec(m, a[2], &ns)) < 0) return r;
   uint64_t now = gb_now_ns(m);
   if (a[1] & 1) { /* TIMER_ABSTIME, on the named clock */
     uint64_t rel = ns > now_clk ? ns - now_clk : 0;
@@ -90,27 +90,22 @@ int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 /* select/pselect6 with no descriptors: how Go <= 1.10's usleep sleeps (pselect6 in some
- * releases, select in others). Descriptor sets are not emulated. */
-static int64_t fdless_sleep(gb_machine *m, uint64_t nfds, uint64_t ts_addr, int is_timeval,
-                            cJSON *ev) {
-  if (nfds != 0) return -ENOSYS;
-  if (!ts_addr) return sleep_until(m, UINT64_MAX, ev);
-  int64_t t[2];
-  if (gb_read(m, ts_addr, t, sizeof t) < 0) return -EFAULT;
-  int64_t unit = is_timeval ? 1000 : 1, lim = is_timeval ? 1000000 : 1000000000;
-  if (t[0] < 0 || t[1] < 0 || t[1] >= lim) return -EINVAL;
-  uint64_t ns = (uint64_t)t[0] * 1000000000ULL + (uint64_t)(t[1] * unit);
-  if (is_timeval) { /* Linux writes back the time left: none */
-    int64_t zero[2] = {0, 0};
-    if (gb_write(m, ts_addr, zero, sizeof zero) < 0) return -EFAULT;
-  }
-  return sleep_until(m, gb_now_ns(m) + ns, ev);
-}
-
+ * releases, select in others). Descriptor sets are not emulated (-ENOSYS). */
 int64_t gb_sys_select(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return fdless_sleep(m, a[0], a[4], 1, ev);
+  if (a[0] != 0) return -ENOSYS;
+  if (!a[4]) return sleep_until(m, UINT64_MAX, ev);
+  int64_t tv[2];
+  if (gb_read(m, a[4], tv, sizeof tv) < 0) return -EFAULT;
+  if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -EINVAL;
+  int64_t left[2] = {0, 0}; /* Linux writes back the time left: none */
+  if (gb_write(m, a[4], left, sizeof left) < 0) return -EFAULT;
+  return sleep_until(m, gb_now_ns(m) + (uint64_t)tv[0] * 1000000000ULL + (uint64_t)tv[1] * 1000, ev);
 }
 
 int64_t gb_sys_pselect6(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return fdless_sleep(m, a[0], a[4], 0, ev);
+  uint64_t ns;
+  if (a[0] != 0) return -ENOSYS;
+  if (!a[4]) return sleep_until(m, UINT64_MAX, ev);
+  int64_t r = gb_read_timespec(m, a[4], &ns);
+  return r < 0 ? r : sleep_until(m, gb_now_ns(m) + ns, ev);
 }
