@@ -24,7 +24,7 @@ cmake -S . -B build-bench-plain -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Rele
 cmake --build build-bench-plain -j"$jobs" --target goboot_emu goboot_oracle goboot_loader goprogs >/dev/null
 P=build-bench-plain
 libs="$P/emu/libgoboot_emu.a $P/runtime-c/libgoboot_oracle.a $P/loader/libgoboot_loader.a"
-syslibs=$(pkg-config --libs unicorn libelf libdw libcjson libmd libcrypto 2>/dev/null || pkg-config --libs unicorn libelf libdw libcjson libmd)
+syslibs=$(pkg-config --libs unicorn libelf libdw libcjson libcrypto)
 inc="-Iloader -Iemu -Iruntime-c"
 mkdir -p $P/fuzz
 for h in elf stack auxv emu_auxv; do
