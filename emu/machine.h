@@ -51,11 +51,12 @@ typedef struct gb_thread {
   uint64_t runs;          /* times switched in */
   int sig_depth;          /* signal frames delivered and not yet returned from (signal.c) */
   uint64_t sig_cr2;       /* the kernel's thread.cr2: the last page-fault address signalled */
+  char comm[16];          /* prctl(PR_SET_NAME); "" = the process's (AT_EXECFN's basename) */
 } gb_thread;
 
 /* ---- files (vfs.c, sys_file.c) ---- */
 typedef enum gb_fd_kind { FD_NONE, FD_STDIN, FD_STDOUT, FD_STDERR, FD_FILE, FD_EPOLL,
-                          FD_PIPE_R, FD_PIPE_W, FD_EVENTFD } gb_fd_kind;
+                          FD_PIPE_R, FD_PIPE_W, FD_EVENTFD, FD_DIR } gb_fd_kind;
 
 typedef struct gb_epoll_ent { int fd; uint32_t events; uint64_t data; } gb_epoll_ent;
 
@@ -68,7 +69,7 @@ typedef struct gb_fd {
   gb_epoll_ent *ep; int nep; /* FD_EPOLL interest list */
   uint32_t flags;      /* O_* / FD_CLOEXEC as set */
   int fdflags;
-  char *path;          /* for the trace */
+  char *path;          /* for the trace; FD_DIR: the directory's absolute path */
   int urandom;         /* FD_FILE: an endless stream from the seeded generator */
 } gb_fd;
 
@@ -250,6 +251,18 @@ int gb_vsyscall_install(gb_machine *m);
 
 /* vfs.c */
 int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len); /* 0 or -errno */
+#define GB_AT_FDCWD (-100)
+enum { GB_VFS_NONE, GB_VFS_FILE, GB_VFS_CHR, GB_VFS_DIR };
+/* What an absolute, normalized path is in the virtual tree: GB_VFS_*. */
+int gb_vfs_type(gb_machine *m, const char *abs);
+/* PATH relative to DIRFD (GB_AT_FDCWD: the working directory "/"; ignored when PATH is
+ * absolute) → the absolute normalized path in OUT; returns its GB_VFS_* type (NONE when
+ * only the last component is missing), or -ENOENT/-ENOTDIR/-EBADF/-ENAMETOOLONG. */
+int gb_vfs_resolve(gb_machine *m, int64_t dirfd, const char *path, char *out, size_t cap);
+typedef struct gb_vfs_dirent { char name[64]; int type; } gb_vfs_dirent;
+/* A virtual directory's entries: ".", "..", then its children in name order. */
+int gb_vfs_list(gb_machine *m, const char *dir, gb_vfs_dirent *ents, int cap);
+uint64_t gb_vfs_ino(const char *abs); /* the inode number stat and getdents64 report */
 void gb_fds_init(gb_machine *m);
 void gb_fds_free(gb_machine *m);
 int gb_fd_alloc(gb_machine *m);

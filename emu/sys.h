@@ -33,7 +33,7 @@ SYS(read); SYS(write); SYS(writev); SYS(open); SYS(openat); SYS(close); SYS(fsta
 SYS(newfstatat); SYS(stat); SYS(lseek); SYS(pread64); SYS(fcntl); SYS(ioctl); SYS(access);
 SYS(faccessat); SYS(readlinkat); SYS(readlink); SYS(dup); SYS(dup3); SYS(dup2); SYS(pipe2);
 SYS(pipe); SYS(eventfd2); SYS(epoll_create1); SYS(epoll_create); SYS(epoll_ctl); SYS(epoll_pwait);
-SYS(getdents64);
+SYS(getdents64); SYS(getcwd); SYS(mkdir); SYS(mkdirat);
 /* sys_signal.c */
 SYS(rt_sigaction); SYS(rt_sigprocmask); SYS(sigaltstack); SYS(rt_sigreturn); SYS(kill);
 SYS(tkill); SYS(tgkill);
@@ -45,7 +45,7 @@ SYS(clock_gettime); SYS(clock_getres); SYS(gettimeofday); SYS(time); SYS(nanosle
 SYS(clock_nanosleep); SYS(select); SYS(pselect6);
 /* sys_misc.c */
 SYS(arch_prctl); SYS(uname); SYS(getrlimit); SYS(prlimit64); SYS(getrandom); SYS(getpid);
-SYS(getppid); SYS(getuid); SYS(getcpu); SYS(zero); SYS(enosys_quiet);
+SYS(getppid); SYS(getuid); SYS(getcpu); SYS(prctl); SYS(zero); SYS(enosys_quiet);
 #undef SYS
 
 #endif

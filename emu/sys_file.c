@@ -13,6 +13,8 @@
 #define FD_CLOEXEC_ 1
 #define O_CLOEXEC_ 0x80000
 #define O_NONBLOCK_ 0x800
+#define O_DIRECTORY_ 0x10000
+#define O_CREAT_ 0x40
 
 static gb_fd *getfd(gb_machine *m, uint64_t fd) {
   if (fd >= GB_MAX_FDS || m->fds[fd].kind == FD_NONE) return NULL;
@@ -23,6 +25,7 @@ static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint
                          int use_off) {
   if (n > CHUNK) n = CHUNK;
   if (f->kind == FD_STDIN) return 0;
+  if (f->kind == FD_DIR) return -EISDIR;
   if (f->kind == FD_FILE && f->urandom) {
     unsigned char tmp[4096];
     uint64_t done = 0;
@@ -72,6 +75,7 @@ int64_t gb_sys_pread64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   gb_fd *f = getfd(m, a[0]);
   if (!f) return -EBADF;
+  if (f->kind == FD_DIR) return -EISDIR;
   if (f->kind != FD_FILE || f->urandom) return -ESPIPE;
   if ((int64_t)a[3] < 0) return -EINVAL;
   return read_into(m, f, a[1], a[2], a[3], 1);
@@ -133,9 +137,38 @@ int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return total;
 }
 
-static int64_t do_open(gb_machine *m, uint64_t path_addr, uint64_t flags, cJSON *ev) {
+/* The guest path at PATH_ADDR relative to DIRFD, resolved in the virtual tree (vfs.c):
+ * its GB_VFS_* type with the absolute path in ABS, or -errno. */
+static int resolve(gb_machine *m, uint64_t dirfd, uint64_t path_addr, char *abs, size_t cap) {
   char path[4096];
   if (gb_read_str(m, path_addr, path, sizeof path) < 0) return -EFAULT;
+  return gb_vfs_resolve(m, (int32_t)dirfd, path, abs, cap);
+}
+
+static int64_t do_open(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t flags,
+                       cJSON *ev) {
+  char path[4096];
+  int t = resolve(m, dirfd, path_addr, path, sizeof path);
+  if (t < 0) return t;
+  if (t == GB_VFS_NONE) return (flags & O_CREAT_) ? -EACCES : -ENOENT; /* no new files */
+  if ((flags & O_DIRECTORY_) && t != GB_VFS_DIR) return -ENOTDIR;
+  if (t == GB_VFS_DIR) {
+    if ((flags & O_ACCMODE_) != 0) return -EISDIR;
+    int fd = gb_fd_alloc(m);
+    if (fd < 0) return fd;
+    gb_fd *f = &m->fds[fd];
+    memset(f, 0, sizeof *f);
+    f->kind = FD_DIR;
+    f->flags = (uint32_t)(flags & ~O_CLOEXEC_);
+    f->fdflags = (flags & O_CLOEXEC_) ? FD_CLOEXEC_ : 0;
+    f->path = strdup(path);
+    if (!f->path) {
+      f->kind = FD_NONE;
+      return -ENOMEM;
+    }
+    if (ev) cJSON_AddBoolToObject(ev, "virtual", 1);
+    return fd;
+  }
   char *data;
   size_t len;
   int r = gb_vfs_open(m, path, &data, &len);
@@ -162,9 +195,11 @@ static int64_t do_open(gb_machine *m, uint64_t path_addr, uint64_t flags, cJSON 
   return fd;
 }
 
-int64_t gb_sys_open(gb_machine *m, const uint64_t *a, cJSON *ev) { return do_open(m, a[0], a[1], ev); }
+int64_t gb_sys_open(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  return do_open(m, (uint64_t)GB_AT_FDCWD, a[0], a[1], ev);
+}
 int64_t gb_sys_openat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return do_open(m, a[1], a[2], ev);
+  return do_open(m, a[0], a[1], a[2], ev);
 }
 
 static void release(gb_machine *m, gb_fd *f) {
@@ -187,7 +222,8 @@ int64_t gb_sys_close(gb_machine *m, const uint64_t *a, cJSON *ev) {
 static int64_t fill_stat(gb_machine *m, uint64_t buf, uint32_t mode, uint64_t size, uint64_t ino) {
   unsigned char st[144];
   memset(st, 0, sizeof st);
-  uint64_t dev = 0x16, nlink = 1, blksize = 4096, blocks = (size + 511) / 512;
+  uint64_t dev = 0x16, nlink = (mode & 0170000) == 0040000 ? 2 : 1, blksize = 4096;
+  uint64_t blocks = (size + 511) / 512;
   uint64_t rdev = (mode & 0170000) == 0020000 ? 0x8800 : 0;
   memcpy(st + 0, &dev, 8);
   memcpy(st + 8, &ino, 8);
@@ -207,26 +243,30 @@ int64_t gb_sys_fstat(gb_machine *m, const uint64_t *a, cJSON *ev) {
   switch (f->kind) {
   case FD_STDIN: case FD_STDOUT: case FD_STDERR:
     return fill_stat(m, a[1], 0020620, 0, 3 + a[0]); /* a character device, like a tty */
-  case FD_FILE: return fill_stat(m, a[1], f->urandom ? 0020666 : 0100444, f->len, 100 + a[0]);
+  case FD_FILE: return fill_stat(m, a[1], f->urandom ? 0020666 : 0100444, f->len, gb_vfs_ino(f->path));
+  case FD_DIR: return fill_stat(m, a[1], 0040555, 4096, gb_vfs_ino(f->path));
   case FD_PIPE_R: case FD_PIPE_W: return fill_stat(m, a[1], 0010600, 0, 200 + a[0]);
   default: return fill_stat(m, a[1], 0000600, 0, 300 + a[0]);
   }
 }
 
-static int64_t stat_path(gb_machine *m, uint64_t path_addr, uint64_t buf) {
+static int64_t stat_path(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t buf) {
   char path[4096];
-  if (gb_read_str(m, path_addr, path, sizeof path) < 0) return -EFAULT;
+  int t = resolve(m, dirfd, path_addr, path, sizeof path);
+  if (t < 0) return t;
+  if (t == GB_VFS_NONE) return -ENOENT;
+  if (t == GB_VFS_DIR) return fill_stat(m, buf, 0040555, 4096, gb_vfs_ino(path));
   char *data;
   size_t len;
   int r = gb_vfs_open(m, path, &data, &len);
   if (r < 0) return r;
   free(data);
-  return fill_stat(m, buf, r == 1 ? 0020666 : 0100444, len, 1000);
+  return fill_stat(m, buf, r == 1 ? 0020666 : 0100444, len, gb_vfs_ino(path));
 }
 
 int64_t gb_sys_stat(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  return stat_path(m, a[0], a[1]);
+  return stat_path(m, (uint64_t)GB_AT_FDCWD, a[0], a[1]);
 }
 
 int64_t gb_sys_newfstatat(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -235,13 +275,18 @@ int64_t gb_sys_newfstatat(gb_machine *m, const uint64_t *a, cJSON *ev) {
     uint64_t b[2] = {a[0], a[2]};
     return gb_sys_fstat(m, b, ev);
   }
-  return stat_path(m, a[1], a[2]);
+  return stat_path(m, a[0], a[1], a[2]);
 }
 
 int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   gb_fd *f = getfd(m, a[0]);
   if (!f) return -EBADF;
+  if (f->kind == FD_DIR) { /* a position in the listing: only a rewind or a return */
+    if (a[2] != 0 || (int64_t)a[1] < 0) return -EINVAL;
+    f->pos = (size_t)a[1];
+    return (int64_t)a[1];
+  }
   if (f->kind != FD_FILE || f->urandom) return -ESPIPE;
   int64_t base = a[2] == 0 ? 0 : a[2] == 1 ? (int64_t)f->pos : a[2] == 2 ? (int64_t)f->len : -1;
   if (base < 0) return -EINVAL;
@@ -301,33 +346,65 @@ int64_t gb_sys_ioctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return getfd(m, a[0]) ? -ENOTTY : -EBADF;
 }
 
-static int64_t exists(gb_machine *m, uint64_t path_addr) {
+static int64_t exists(gb_machine *m, uint64_t dirfd, uint64_t path_addr) {
   char path[4096];
-  if (gb_read_str(m, path_addr, path, sizeof path) < 0) return -EFAULT;
-  char *data;
-  size_t len;
-  int r = gb_vfs_open(m, path, &data, &len);
-  free(data);
-  return r < 0 ? r : 0;
+  int t = resolve(m, dirfd, path_addr, path, sizeof path);
+  return t < 0 ? t : t == GB_VFS_NONE ? -ENOENT : t;
+}
+
+/* mode: R_OK 4, W_OK 2, X_OK 1. The tree is root's and read-only: uid 1000 may read
+ * everything, search the directories, write nothing (the urandom devices are 0666). */
+static int64_t access_mode(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t mode) {
+  if (mode & ~7ULL) return -EINVAL;
+  int64_t t = exists(m, dirfd, path_addr);
+  if (t < 0) return t;
+  if ((mode & 2) && t != GB_VFS_CHR) return -EACCES;
+  if ((mode & 1) && t != GB_VFS_DIR) return -EACCES;
+  return 0;
 }
 
 int64_t gb_sys_access(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  return exists(m, a[0]);
+  return access_mode(m, (uint64_t)GB_AT_FDCWD, a[0], a[1]);
 }
 int64_t gb_sys_faccessat(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  return exists(m, a[1]);
+  return access_mode(m, a[0], a[1], a[2]);
 }
 int64_t gb_sys_readlink(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  int64_t r = exists(m, a[0]);
+  int64_t r = exists(m, (uint64_t)GB_AT_FDCWD, a[0]);
   return r < 0 ? r : -EINVAL; /* no virtual file is a symlink */
 }
 int64_t gb_sys_readlinkat(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  int64_t r = exists(m, a[1]);
+  int64_t r = exists(m, a[0], a[1]);
   return r < 0 ? r : -EINVAL;
+}
+
+/* The working directory is the virtual root, always (no chdir). */
+int64_t gb_sys_getcwd(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if (a[1] < 2) return -ERANGE;
+  return gb_write(m, a[0], "/", 2) < 0 ? -EFAULT : 2;
+}
+
+/* Nothing can be created: an existing name is EEXIST, otherwise its (existing, virtual)
+ * parent directory is root's and not writable by uid 1000: EACCES. */
+static int64_t do_mkdir(gb_machine *m, uint64_t dirfd, uint64_t path_addr) {
+  char path[4096];
+  int t = resolve(m, dirfd, path_addr, path, sizeof path);
+  if (t < 0) return t; /* a missing or non-directory parent */
+  return t == GB_VFS_NONE ? -EACCES : -EEXIST;
+}
+
+int64_t gb_sys_mkdir(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  return do_mkdir(m, (uint64_t)GB_AT_FDCWD, a[0]);
+}
+int64_t gb_sys_mkdirat(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  return do_mkdir(m, a[0], a[1]);
 }
 
 int64_t gb_sys_dup(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -488,7 +565,43 @@ int64_t gb_sys_epoll_pwait(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return 0;
 }
 
+/* struct linux_dirent64 records { ino, off, reclen, type, name NUL } padded to 8 bytes;
+ * f->pos = entries already returned; d_off = the position after the entry. */
 int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  return getfd(m, a[0]) ? -ENOTDIR : -EBADF;
+  gb_fd *f = getfd(m, a[0]);
+  if (!f) return -EBADF;
+  if (f->kind != FD_DIR) return -ENOTDIR;
+  gb_vfs_dirent ents[24];
+  int n = gb_vfs_list(m, f->path, ents, 24);
+  uint64_t used = 0;
+  while (f->pos < (size_t)n) {
+    const gb_vfs_dirent *d = &ents[f->pos];
+    size_t nl = strlen(d->name);
+    uint16_t reclen = (uint16_t)((19 + nl + 1 + 7) & ~(size_t)7);
+    if (used + reclen > a[2]) {
+      if (used == 0) return -EINVAL; /* the buffer cannot hold one entry */
+      break;
+    }
+    unsigned char rec[96];
+    memset(rec, 0, sizeof rec);
+    char full[4096];
+    if (!strcmp(d->name, ".")) snprintf(full, sizeof full, "%s", f->path);
+    else if (!strcmp(d->name, "..")) {
+      snprintf(full, sizeof full, "%s", f->path);
+      char *s = strrchr(full, '/');
+      if (s == full) s[1] = 0;
+      else if (s) *s = 0;
+    } else snprintf(full, sizeof full, "%s/%s", strcmp(f->path, "/") ? f->path : "", d->name);
+    uint64_t ino = gb_vfs_ino(full), off = f->pos + 1;
+    memcpy(rec, &ino, 8);
+    memcpy(rec + 8, &off, 8);
+    memcpy(rec + 16, &reclen, 2);
+    rec[18] = d->type == GB_VFS_DIR ? 4 : d->type == GB_VFS_CHR ? 2 : 8; /* DT_DIR/CHR/REG */
+    memcpy(rec + 19, d->name, nl);
+    if (gb_write(m, a[1] + used, rec, reclen) < 0) return used ? (int64_t)used : -EFAULT;
+    used += reclen;
+    f->pos++;
+  }
+  return (int64_t)used;
 }

@@ -121,3 +121,85 @@ int64_t gb_sys_enosys_quiet(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)m; (void)a; (void)ev;
   return -ENOSYS;
 }
+
+/* prctl: the options Go programs use.
+ *   PR_SET_VMA / PR_SET_VMA_ANON_NAME (Go >= 1.25 names its heap, stack and arena
+ *   mappings): checked as Linux 6.1 with CONFIG_ANON_VMA_NAME checks it (page-aligned
+ *   start, at most 79 printable bytes of name without \\`$[], a fully mapped range),
+ *   then accepted; the name goes into the trace as "vma_name" (nothing else keeps it).
+ *   PR_SET_NAME / PR_GET_NAME: the thread's 16-byte name; by default the basename of
+ *   AT_EXECFN (the kernel's comm), inherited by clone.
+ *   PR_GET_DUMPABLE: 1. Every other option: -EINVAL, as for an option this kernel lacks. */
+#define PR_GET_DUMPABLE 3
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+
+static void default_comm(gb_machine *m, char out[16]) {
+  char fn[256];
+  memset(out, 0, 16);
+  if (!m->stack->execfn_addr || gb_read_str(m, m->stack->execfn_addr, fn, sizeof fn) < 0) return;
+  const char *b = strrchr(fn, '/');
+  b = b ? b + 1 : fn;
+  size_t n = strlen(b) < 15 ? strlen(b) : 15;
+  memcpy(out, b, n);
+}
+
+int64_t gb_sys_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  gb_thread *t = gb_cur(m);
+  switch (a[0]) {
+  case PR_GET_DUMPABLE: return 1;
+  case PR_SET_NAME: {
+    char n[16];
+    memset(n, 0, sizeof n);
+    for (int i = 0; i < 15; i++) { /* strncpy_from_user: up to 15 bytes, stops at NUL */
+      if (gb_read(m, a[1] + (uint64_t)i, &n[i], 1) < 0) return -EFAULT;
+      if (!n[i]) break;
+    }
+    memcpy(t->comm, n, sizeof n);
+    if (ev) cJSON_AddStringToObject(ev, "comm", n);
+    return 0;
+  }
+  case PR_GET_NAME: {
+    char n[16];
+    if (t->comm[0]) memcpy(n, t->comm, sizeof n);
+    else default_comm(m, n);
+    return gb_write(m, a[1], n, sizeof n) < 0 ? -EFAULT : 0;
+  }
+  case PR_SET_VMA: {
+    if (a[1] != PR_SET_VMA_ANON_NAME) return -EINVAL;
+    uint64_t start = a[2], len = (a[3] + GB_PAGE - 1) & ~(GB_PAGE - 1);
+    if (start & (GB_PAGE - 1)) return -EINVAL;
+    if (start + len < start) return -EINVAL;
+    char name[80] = "";
+    if (a[4]) {
+      int i;
+      for (i = 0; i < 80; i++) {
+        if (gb_read(m, a[4] + (uint64_t)i, &name[i], 1) < 0) return -EFAULT;
+        if (!name[i]) break;
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c > 0x7e || strchr("\\`$[]", c)) return -EINVAL;
+      }
+      if (i == 80) return -EINVAL; /* ANON_VMA_NAME_MAX_LEN: 80 bytes with the NUL */
+    }
+    if (ev) cJSON_AddStringToObject(ev, "vma_name", name);
+    if (len == 0) return 0;
+    /* every page must be mapped, reserved (PROT_NONE) pages included */
+    for (uint64_t p = start; p < start + len;) {
+      int found = 0;
+      for (int i = 0; i < m->mm.n; i++) {
+        const gb_region *r = &m->mm.r[i];
+        if (r->start <= p && p < r->end) {
+          p = r->end;
+          found = 1;
+          break;
+        }
+      }
+      if (!found) return -ENOMEM;
+    }
+    return 0;
+  }
+  default: return -EINVAL;
+  }
+}

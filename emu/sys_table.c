@@ -45,6 +45,8 @@ static const gb_sys table[] = {
   ROW(62, kill, "dd"),
   ROW(63, uname, "x"),
   ROW(72, fcntl, "fdx"),
+  ROW(79, getcwd, "xd"),
+  ROW(83, mkdir, "so"),
   ROW(89, readlink, "sxd"),
   ROW(96, gettimeofday, "xx"),
   ROW(97, getrlimit, "dx"),
@@ -54,6 +56,7 @@ static const gb_sys table[] = {
   {108, "getegid", gb_sys_getuid, ""},
   ROW(110, getppid, ""),
   ROW(131, sigaltstack, "xx"),
+  ROW(157, prctl, "xxxxx"),
   ROW(158, arch_prctl, "xx"),
   ROW(186, gettid, ""),
   ROW(200, tkill, "dd"),
@@ -72,6 +75,7 @@ static const gb_sys table[] = {
   ROW(233, epoll_ctl, "fdfx"),
   ROW(234, tgkill, "ddd"),
   ROW(257, openat, "dsxo"),
+  ROW(258, mkdirat, "dso"),
   ROW(262, newfstatat, "dsxx"),
   ROW(267, readlinkat, "dsxd"),
   ROW(269, faccessat, "dso"),
@@ -114,6 +118,7 @@ static const char *const errnames[] = {
   [EFAULT] = "EFAULT", [EEXIST] = "EEXIST", [ENOTDIR] = "ENOTDIR", [EINVAL] = "EINVAL",
   [EMFILE] = "EMFILE", [ENOTTY] = "ENOTTY", [ESPIPE] = "ESPIPE", [ENOSYS] = "ENOSYS",
   [ETIMEDOUT] = "ETIMEDOUT", [ENODEV] = "ENODEV", [ERANGE] = "ERANGE",
+  [EISDIR] = "EISDIR", [ENAMETOOLONG] = "ENAMETOOLONG",
 };
 
 static cJSON *fmt_ret(int64_t r) {

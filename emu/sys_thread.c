@@ -41,6 +41,7 @@ int64_t gb_sys_clone(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (!c) return -EAGAIN;
   m->cur = parent;
   c->sigmask = m->th[parent].sigmask;
+  memcpy(c->comm, m->th[parent].comm, sizeof c->comm); /* the kernel copies the name */
   if ((flags & CLONE_PARENT_SETTID_) && gb_write_u32(m, a[2], (uint32_t)c->tid) < 0) return -EFAULT;
   if ((flags & CLONE_CHILD_SETTID_) && gb_write_u32(m, a[3], (uint32_t)c->tid) < 0) return -EFAULT;
   if (flags & CLONE_CHILD_CLEARTID_) c->clear_tid = a[3];

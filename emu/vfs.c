@@ -5,6 +5,10 @@
  *   /dev/urandom, /dev/random   bytes from the seeded generator
  *   /proc/self/cgroup, /proc/self/mountinfo, the cgroup cpu files: only when the
  *   options configure a cgroup (default none: ENOENT, so Go sees no CPU limit).
+ * and the directories above them ("/", /dev, /proc, /proc/self, /sys, ...): read-only
+ * (mode 0555, owned by root), listed by getdents64 in name order after "." and "..".
+ * The working directory is "/" (getcwd); relative paths resolve against it or a
+ * directory fd, with ".", ".." and repeated slashes handled as Linux does.
  * Everything else is ENOENT. No host file is ever opened. */
 #include <errno.h>
 #include <stdio.h>
@@ -92,6 +96,128 @@ int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len) {
     if (cpu_file(v, path, buf, sizeof buf)) return dup_text(buf, data, len);
   }
   return -ENOENT;
+}
+
+/* Every virtual file, as gb_vfs_open answers for these options (the tree's leaves). */
+static int vfs_files(const gb_vfs_opts *v, const char **out) {
+  int n = 0;
+  out[n++] = "/dev/random";
+  out[n++] = "/dev/urandom";
+  out[n++] = "/proc/self/auxv";
+  out[n++] = "/proc/version";
+  out[n++] = "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size";
+  if (v->cgroup_version == 1 || v->cgroup_version == 2) {
+    out[n++] = "/proc/self/cgroup";
+    if (v->mountinfo) out[n++] = "/proc/self/mountinfo";
+  }
+  if (v->cgroup_version == 2) out[n++] = "/sys/fs/cgroup/cpu.max";
+  if (v->cgroup_version == 1) {
+    out[n++] = "/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us";
+    out[n++] = "/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us";
+  }
+  return n;
+}
+#define VFS_MAX_FILES 16
+
+int gb_vfs_type(gb_machine *m, const char *abs) {
+  const char *f[VFS_MAX_FILES];
+  int n = vfs_files(&m->o.vfs, f);
+  if (!strcmp(abs, "/")) return GB_VFS_DIR;
+  size_t k = strlen(abs);
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(f[i], abs)) return !strncmp(abs, "/dev/", 5) ? GB_VFS_CHR : GB_VFS_FILE;
+    if (!strncmp(f[i], abs, k) && f[i][k] == '/') return GB_VFS_DIR;
+  }
+  return GB_VFS_NONE;
+}
+
+int gb_vfs_resolve(gb_machine *m, int64_t dirfd, const char *path, char *out, size_t cap) {
+  if (!path[0]) return -ENOENT;
+  if (cap < 2) return -ENAMETOOLONG;
+  size_t len = 0;
+  if (path[0] != '/' && dirfd != GB_AT_FDCWD) {
+    if (dirfd < 0 || dirfd >= GB_MAX_FDS || m->fds[dirfd].kind == FD_NONE) return -EBADF;
+    if (m->fds[dirfd].kind != FD_DIR) return -ENOTDIR;
+    len = strlen(m->fds[dirfd].path);
+    if (len >= cap) return -ENAMETOOLONG;
+    memcpy(out, m->fds[dirfd].path, len + 1);
+    if (len == 1) len = 0; /* "/" */
+  }
+  /* out[0..len) is a resolved directory ("" for the root); add the components one by one */
+  out[len] = 0;
+  const char *p = path;
+  int want_dir = 0;
+  while (*p) {
+    while (*p == '/') p++;
+    if (!*p) { want_dir = 1; break; }
+    const char *e = p;
+    while (*e && *e != '/') e++;
+    size_t cl = (size_t)(e - p);
+    if (cl > 255) return -ENAMETOOLONG;
+    if (cl == 1 && p[0] == '.') {
+      want_dir = 1;
+    } else if (cl == 2 && p[0] == '.' && p[1] == '.') {
+      while (len > 0 && out[len - 1] != '/') len--;
+      if (len > 0) len--;
+      out[len] = 0;
+      want_dir = 1;
+    } else {
+      if (len + 1 + cl + 1 > cap) return -ENAMETOOLONG;
+      out[len++] = '/';
+      memcpy(out + len, p, cl);
+      len += cl;
+      out[len] = 0;
+      want_dir = 0;
+    }
+    p = e;
+    if (*p) { /* more follows: what we have must be a directory */
+      int t = gb_vfs_type(m, len ? out : "/");
+      if (t == GB_VFS_NONE) return -ENOENT;
+      if (t != GB_VFS_DIR) return -ENOTDIR;
+    }
+  }
+  if (len == 0) { out[0] = '/'; out[1] = 0; }
+  int t = gb_vfs_type(m, out);
+  if (want_dir && t != GB_VFS_NONE && t != GB_VFS_DIR) return -ENOTDIR;
+  return t;
+}
+
+int gb_vfs_list(gb_machine *m, const char *dir, gb_vfs_dirent *ents, int cap) {
+  const char *f[VFS_MAX_FILES];
+  int n = vfs_files(&m->o.vfs, f), k = 0;
+  size_t dl = strcmp(dir, "/") ? strlen(dir) : 0;
+  if (cap < 2) return 0;
+  snprintf(ents[k].name, sizeof ents[k].name, ".");
+  ents[k++].type = GB_VFS_DIR;
+  snprintf(ents[k].name, sizeof ents[k].name, "..");
+  ents[k++].type = GB_VFS_DIR;
+  for (int i = 0; i < n; i++) {
+    if (strncmp(f[i], dir, dl) || f[i][dl] != '/') continue;
+    const char *c = f[i] + dl + 1, *e = strchr(c, '/');
+    size_t cl = e ? (size_t)(e - c) : strlen(c);
+    if (cl >= sizeof ents[0].name) continue;
+    int dup = 0;
+    for (int j = 2; j < k; j++)
+      if (strlen(ents[j].name) == cl && !strncmp(ents[j].name, c, cl)) dup = 1;
+    if (dup || k >= cap) continue;
+    memcpy(ents[k].name, c, cl);
+    ents[k].name[cl] = 0;
+    ents[k].type = e ? GB_VFS_DIR : !strncmp(f[i], "/dev/", 5) ? GB_VFS_CHR : GB_VFS_FILE;
+    /* keep the entries after "." and ".." in name order (insertion sort) */
+    for (int j = k; j > 2 && strcmp(ents[j - 1].name, ents[j].name) > 0; j--) {
+      gb_vfs_dirent t = ents[j];
+      ents[j] = ents[j - 1];
+      ents[j - 1] = t;
+    }
+    k++;
+  }
+  return k;
+}
+
+uint64_t gb_vfs_ino(const char *abs) {
+  uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a: stable across runs and hosts */
+  for (const char *p = abs; *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+  return (h & 0xffffffffULL) | 2; /* never 0 (a deleted entry) nor 1 */
 }
 
 void gb_fds_init(gb_machine *m) {

@@ -113,6 +113,54 @@ fault)
   [ "$(field rcx)" = 0x2a ] || fail "rcx $(field rcx): the instructions before the load did not run"
   [ "$(field rdx)" != 0x1 ] || fail "rdx is 1: the instruction after the load ran"
   grep -q 'read of unmapped 0x1008' "$tmp/trace.json" || fail "the message does not name the address" ;;
+vfsdir)
+  # The virtual tree (emu/vfs.c): cwd "/", directories above the virtual files listed by
+  # getdents64, Linux path resolution, a read-only tree (mkdir/create EACCES), prctl names.
+  # The errno lines were checked against a native run as uid 65534 (same errnos where
+  # the host's tree agrees; the host kernel lacks CONFIG_ANON_VMA_NAME: EINVAL there).
+  need "$goprogs/vfsdir"; run "$goprogs/vfsdir"
+  expect_rc 0
+  cat >"$tmp/want" <<'EOF_WANT'
+getwd: "/" ok
+stat ".": dr-xr-xr-x dir=true
+stat "/": dr-xr-xr-x dir=true
+stat "proc": dr-xr-xr-x dir=true
+stat "/proc/self/../version": -r--r--r-- dir=false
+stat "./dev//urandom": Dcrw-rw-rw- dir=false
+stat "/proc/version/": not a directory
+stat "/proc/version/x": not a directory
+stat "/nope/x": no such file or directory
+stat "/sys/kernel/mm": dr-xr-xr-x dir=true
+readdir /: ok [dev:d proc:d sys:d]
+readdir /proc/self: ok [auxv:f]
+readdir /dev: ok [random:c urandom:c]
+readdir /proc/version: not a directory []
+read relative: 115 bytes ok
+open dir: ok
+openat dirfd: ok "2097152\n"
+read dir: is a directory
+open dir O_RDWR: is a directory
+openat on a file fd: not a directory
+O_DIRECTORY on a file: not a directory
+mkdir v3: permission denied
+mkdir /proc: file exists
+mkdir /nope/x: no such file or directory
+create: permission denied
+access /proc w: permission denied
+access /proc x: ok
+access /proc/version r: ok
+PR_GET_NAME: 0 "vfsdir"
+PR_SET_NAME: 0, then 0 "worker-with-a-l"
+PR_SET_VMA: 0
+PR_SET_VMA bad char: invalid argument
+PR_SET_VMA unaligned: invalid argument
+PR_SET_VMA unmapped: cannot allocate memory
+PR_GET_DUMPABLE: 1
+prctl 9999: invalid argument
+EOF_WANT
+  cmp -s "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" >&2; fail "stdout differs"; }
+  if grep -q '"unknown_syscall"' "$tmp/trace.json"; then fail "an unknown syscall"; fi
+  grep -Eq '"vma_name":[[:space:]]*"goboot test"' "$tmp/trace.json" || fail "no vma_name in the trace" ;;
 nilpanic)
   # Go's SIGSEGV handler gets each nil dereference (signal delivery, emu/signal.c): two
   # are recovered, the last one panics; "div" ends with runtime.panicdivide instead.
