@@ -371,15 +371,56 @@ int64_t gb_sys_faccessat(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   return access_mode(m, a[0], a[1], a[2]);
 }
+/* The executable's path as the kernel's d_path would give it: AT_EXECFN (the path
+ * execve was given) made absolute against the working directory "/", with ".", ".."
+ * and repeated slashes folded. Read from the stack image goboot built, not from guest
+ * memory, which the guest may have changed. */
+static size_t exe_path(gb_machine *m, char *out, size_t cap) {
+  const gb_stack *st = m->stack;
+  const char *fn = "";
+  if (st->execfn_addr >= st->base && st->execfn_addr < st->base + st->size)
+    fn = (const char *)st->bytes + (st->execfn_addr - st->base);
+  size_t len = 0, avail = st->base + st->size - st->execfn_addr;
+  for (const char *p = fn; *p && (size_t)(p - fn) < avail;) {
+    while (*p == '/') p++;
+    const char *e = p;
+    while (*e && *e != '/') e++;
+    size_t cl = (size_t)(e - p);
+    if (cl == 2 && p[0] == '.' && p[1] == '.') {
+      while (len > 0 && out[len - 1] != '/') len--;
+      if (len > 0) len--;
+    } else if (cl && !(cl == 1 && p[0] == '.') && len + 1 + cl < cap) {
+      out[len++] = '/';
+      memcpy(out + len, p, cl);
+      len += cl;
+    }
+    p = e;
+  }
+  if (len == 0) out[len++] = '/';
+  out[len] = 0;
+  return len;
+}
+
+/* /proc/self/exe is the only symlink; every other virtual path is not one (EINVAL). */
+static int64_t do_readlink(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t buf,
+                           uint64_t bufsiz, cJSON *ev) {
+  char abs[4096];
+  int t = resolve(m, dirfd, path_addr, abs, sizeof abs);
+  if (t < 0) return t;
+  if (strcmp(abs, "/proc/self/exe") != 0) return t == GB_VFS_NONE ? -ENOENT : -EINVAL;
+  if ((int64_t)bufsiz <= 0) return -EINVAL;
+  char target[4096];
+  size_t n = exe_path(m, target, sizeof target);
+  if (ev) cJSON_AddStringToObject(ev, "target", target);
+  if (n > bufsiz) n = bufsiz; /* readlink truncates silently */
+  return gb_write(m, buf, target, n) < 0 ? -EFAULT : (int64_t)n;
+}
+
 int64_t gb_sys_readlink(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
-  int64_t r = exists(m, (uint64_t)GB_AT_FDCWD, a[0]);
-  return r < 0 ? r : -EINVAL; /* no virtual file is a symlink */
+  return do_readlink(m, (uint64_t)GB_AT_FDCWD, a[0], a[1], a[2], ev);
 }
 int64_t gb_sys_readlinkat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
-  int64_t r = exists(m, a[0], a[1]);
-  return r < 0 ? r : -EINVAL;
+  return do_readlink(m, a[0], a[1], a[2], a[3], ev);
 }
 
 /* The working directory is the virtual root, always (no chdir). */
@@ -597,7 +638,9 @@ int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
     memcpy(rec, &ino, 8);
     memcpy(rec + 8, &off, 8);
     memcpy(rec + 16, &reclen, 2);
-    rec[18] = d->type == GB_VFS_DIR ? 4 : d->type == GB_VFS_CHR ? 2 : 8; /* DT_DIR/CHR/REG */
+    /* DT_DIR/CHR/LNK/REG: /proc/self/exe is listed as the symlink it is on Linux */
+    rec[18] = d->type == GB_VFS_DIR ? 4 : d->type == GB_VFS_CHR ? 2
+            : !strcmp(full, "/proc/self/exe") ? 10 : 8;
     memcpy(rec + 19, d->name, nl);
     if (gb_write(m, a[1] + used, rec, reclen) < 0) return used ? (int64_t)used : -EFAULT;
     used += reclen;

@@ -1,6 +1,7 @@
 /* vfs.c — the only files a guest can see, all made up from the run's inputs:
  *   /sys/kernel/mm/transparent_hugepage/hpage_pmd_size  "2097152\n"
  *   /proc/self/auxv       the auxv bytes of the synthesized stack (pairs + AT_NULL)
+ *   /proc/self/exe        the binary itself; readlink gives AT_EXECFN made absolute
  *   /proc/version         a fixed Linux 6.1 banner
  *   /dev/urandom, /dev/random   bytes from the seeded generator
  *   /proc/self/cgroup, /proc/self/mountinfo, the cgroup cpu files: only when the
@@ -82,6 +83,13 @@ int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len) {
     memcpy(*data, st->bytes + (st->auxv_addr - st->base), *len);
     return 0;
   }
+  if (!strcmp(path, "/proc/self/exe")) { /* the binary being run: nothing of the host */
+    *len = m->img->size;
+    *data = malloc(*len ? *len : 1);
+    if (!*data) return -ENOMEM;
+    memcpy(*data, m->img->bytes, *len);
+    return 0;
+  }
   if (!strcmp(path, "/dev/urandom") || !strcmp(path, "/dev/random")) return 1; /* a stream */
   if (v->cgroup_version == 1 || v->cgroup_version == 2) {
     if (!strcmp(path, "/proc/self/cgroup"))
@@ -104,6 +112,7 @@ static int vfs_files(const gb_vfs_opts *v, const char **out) {
   out[n++] = "/dev/random";
   out[n++] = "/dev/urandom";
   out[n++] = "/proc/self/auxv";
+  out[n++] = "/proc/self/exe";
   out[n++] = "/proc/version";
   out[n++] = "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size";
   if (v->cgroup_version == 1 || v->cgroup_version == 2) {

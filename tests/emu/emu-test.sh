@@ -132,7 +132,7 @@ stat "/proc/version/x": not a directory
 stat "/nope/x": no such file or directory
 stat "/sys/kernel/mm": dr-xr-xr-x dir=true
 readdir /: ok [dev:d proc:d sys:d]
-readdir /proc/self: ok [auxv:f]
+readdir /proc/self: ok [auxv:f exe:f]
 readdir /dev: ok [random:c urandom:c]
 readdir /proc/version: not a directory []
 read relative: 115 bytes ok
@@ -161,6 +161,18 @@ EOF_WANT
   cmp -s "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" >&2; fail "stdout differs"; }
   if grep -q '"unknown_syscall"' "$tmp/trace.json"; then fail "an unknown syscall"; fi
   grep -Eq '"vma_name":[[:space:]]*"goboot test"' "$tmp/trace.json" || fail "no vma_name in the trace" ;;
+selfexe)
+  # os.Executable is readlink("/proc/self/exe"): AT_EXECFN made absolute against the
+  # virtual cwd "/" and normalised; the file itself is the binary (emu/vfs.c), so
+  # debug/buildinfo can read it. Nothing of the host's paths appears.
+  need "$goprogs/selfexe"
+  run "$goprogs/selfexe" --argv0 ./bin/../tools//selfexe
+  expect_rc 0
+  size=$(wc -c <"$goprogs/selfexe")
+  expect_out "executable: /tools/selfexe
+/proc/self/exe: $size bytes, ELF magic true
+built with: go1.19.8"
+  grep -Eq '"target":[[:space:]]*"/tools/selfexe"' "$tmp/trace.json" || fail "no readlink target in the trace" ;;
 nilpanic)
   # Go's SIGSEGV handler gets each nil dereference (signal delivery, emu/signal.c): two
   # are recovered, the last one panics; "div" ends with runtime.panicdivide instead.
