@@ -45,8 +45,8 @@ static const char check_help[] =
   "  --max-insns N      instruction budget (default 2e10)\n"
   "  --timeout SECONDS  wall-clock guard (default 600)\n\n"
   "Exit code: 0 every field both sides know agrees; 1 some field disagrees; 64 usage;\n"
-  "65-77 the file; 84 not a Go binary nor goboot-rtc, or a Go version the oracle has no\n"
-  "profile for; 86 the emulator could not run.\n";
+  "65-77 the file; 84 not a Go binary nor goboot-rtc, a cgo binary, or a Go version the\n"
+  "oracle has no profile for; 86 the emulator could not run.\n";
 
 typedef struct check_opts {
   int json, native, ncpu, ncpu_set;
@@ -152,6 +152,18 @@ static int emit_json(const gb_check_cols *cols, const char *binary, const char *
   return bad;
 }
 
+/* A cgo binary: runtime.iscgo is initialised true in the file (runtime/cgo sets it), or,
+ * without symbols, a PT_TLS segment (only external linking, which cgo implies, has one).
+ * rt0_go then calls _cgo_init instead of settls, libc owns FS and g0's bounds come from
+ * the pthread stack: the oracle models the non-cgo path only. */
+static int is_cgo(const gb_image *img) {
+  const gb_sym *s = gb_sym_find(img, "runtime.iscgo");
+  size_t avail = 0;
+  const unsigned char *p = s ? gb_image_ptr(img, s->addr, &avail) : NULL;
+  if (p && avail >= 1) return p[0] != 0;
+  return img->has_tls;
+}
+
 /* The CPU model the trace header names must be the one the oracle was told about. */
 static int header_cpu_ok(const cJSON *trace, char *err, size_t errlen) {
   const cJSON *h = cJSON_GetObjectItem(trace, "header");
@@ -187,6 +199,11 @@ static int check(gb_inputs *in, check_opts *co, const char *path) {
   if (!img.is_go && !rtc) {
     fprintf(stderr, "goboot check: %s is neither a Go binary nor goboot-rtc (%s)\n", path,
             img.note[0] ? img.note : "no Go pclntab");
+    goto out;
+  }
+  if (img.is_go && is_cgo(&img)) {
+    fprintf(stderr, "goboot check: %s is a cgo binary: rt0_go calls _cgo_init and libc sets FS and "
+                    "g0's stack; the oracle models the non-cgo boot only ('goboot run' boots it)\n", path);
     goto out;
   }
   if (co->native && !rtc) {

@@ -4,6 +4,8 @@
 #   OUTDIR/<name>                 every program
 #   OUTDIR/<name>-stripped        -ldflags='-s -w' twins of hello, goroutines, args
 #   OUTDIR/hello-v2, hello-v3     GOAMD64=v2 / v3 builds of hello
+#   OUTDIR/<name>                 for <name> ending in -cgo: cgo, linked externally and
+#                                 statically by gcc (glibc's _start, PT_TLS)
 # An output newer than its main.go and this script is left alone.
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 64; }
@@ -38,7 +40,10 @@ build() {
 for dir in "$src"/*/; do
   name=$(basename "$dir")
   [ -f "$dir/main.go" ] || continue
-  build "$name" "$name"
+  case $name in
+  *-cgo) CGO_ENABLED=1 build "$name" "$name" -ldflags='-linkmode=external -extldflags=-static' ;;
+  *) build "$name" "$name" ;;
+  esac
 done
 for name in hello goroutines args; do
   build "$name" "$name-stripped" -ldflags='-s -w'

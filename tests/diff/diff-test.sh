@@ -113,6 +113,18 @@ goprogs)
   check "hello ncpu 64" agree "$dir/hello" --ncpu 64
   check "hello stack top 0x10000000" agree "$dir/hello" --stack-top 0x10000000
   check "hello seed 42" agree "$dir/hello" --seed 42
+  # cgo: the oracle models rt0_go's non-cgo path only; check must say so, not disagree.
+  need "$dir/hello-cgo" "build the goprogs target (scripts/build-goprogs.sh)"
+  out=$("$goboot" check "$dir/hello-cgo" 2>&1)
+  rc=$?
+  if [ $rc -eq 84 ] && grep -q "is a cgo binary" <<<"$out"; then
+    echo "ok    hello-cgo: refused as cgo (exit 84)"
+    passes=$((passes + 1))
+  else
+    echo "FAIL  hello-cgo (exit $rc, expected 84 'is a cgo binary')"
+    echo "$out" | sed 's/^/      /'
+    fails=$((fails + 1))
+  fi
   ;;
 corpus)
   cache=$1 id=$2
