@@ -48,6 +48,22 @@ check() {
   fi
 }
 
+# refused NAME PATTERN BINARY: check must refuse BINARY with exit 84 and a message
+# matching PATTERN (a binary the oracle cannot model), not report disagreements.
+refused() {
+  local name=$1 pat=$2 out rc
+  out=$("$goboot" check "$3" 2>&1)
+  rc=$?
+  if [ $rc -eq 84 ] && grep -q "$pat" <<<"$out"; then
+    echo "ok    $name: refused (exit 84, '$pat')"
+    passes=$((passes + 1))
+  else
+    echo "FAIL  $name (exit $rc, expected 84 '$pat')"
+    echo "$out" | sed 's/^/      /'
+    fails=$((fails + 1))
+  fi
+}
+
 # The auxv variants of issue 4 (and a few more), with the expectations per binary id.
 auxv_variants() {
   local bin=$1 id=$2
@@ -115,30 +131,13 @@ goprogs)
   check "hello seed 42" agree "$dir/hello" --seed 42
   # cgo: the oracle models rt0_go's non-cgo path only; check must say so, not disagree.
   need "$dir/hello-cgo" "build the goprogs target (scripts/build-goprogs.sh)"
-  out=$("$goboot" check "$dir/hello-cgo" 2>&1)
-  rc=$?
-  if [ $rc -eq 84 ] && grep -q "is a cgo binary" <<<"$out"; then
-    echo "ok    hello-cgo: refused as cgo (exit 84)"
-    passes=$((passes + 1))
-  else
-    echo "FAIL  hello-cgo (exit $rc, expected 84 'is a cgo binary')"
-    echo "$out" | sed 's/^/      /'
-    fails=$((fails + 1))
-  fi
+  refused hello-cgo "is a cgo binary" "$dir/hello-cgo"
   ;;
 corpus)
   cache=$1 id=$2
   need "$cache/$id" "run scripts/fetch-corpus.sh (it caches the pinned corpus in $cache)"
   if [ "$id" = ibazel-0.2.0 ]; then # go1.9.2: runtime-c has profiles for 1.10-1.27 only
-    out=$("$goboot" check "$cache/$id" 2>&1)
-    rc=$?
-    if [ $rc -eq 84 ] && grep -q "no oracle profile" <<<"$out"; then
-      echo "ok    $id: go1.9.2 has no oracle profile (exit 84, as documented)"
-      passes=1
-    else
-      echo "FAIL  $id: expected exit 84 (no oracle profile), got $rc: $out"
-      fails=1
-    fi
+    refused "$id (go1.9.2)" "no oracle profile" "$cache/$id"
   else
     check "$id" agree "$cache/$id"
   fi
