@@ -106,7 +106,8 @@ int rtc_main(uint64_t *sp) {
   for (const char *const *e = envp; !prof && *e; e++)
     prof = prefixed(*e, "GOBOOT_RTC_PROFILE=");
   if (gb_oracle_profile_parse(&in.prof, prof ? prof : "1.19")) {
-    say(2, "goboot-rtc: unknown profile (want 1.10 … 1.27)\n");
+    say(2, "goboot-rtc: unknown profile (want 1." GB_GO_STR(GB_GO_MINOR_OLDEST) " … 1."
+           GB_GO_STR(GB_GO_MINOR_NEWEST) ")\n");
     return 64;
   }
   const gb_oracle_profile *p = &in.prof;
