@@ -231,7 +231,7 @@ static int check(gb_inputs *in, check_opts *co, const char *path) {
       snprintf(profile, sizeof profile, "%d.%d", img.go_major, img.go_minor);
   }
   if (gb_oracle_profile_parse(&oin.prof, profile)) {
-    fprintf(stderr, "goboot check: no oracle profile for Go %s (runtime-c covers 1.10-1.27)\n", profile);
+    fprintf(stderr, "goboot check: no oracle profile for Go %s (runtime-c covers " GB_GO_KNOWN_RANGE ")\n", profile);
     goto out;
   }
   if (gb_check_oracle_in(&oin, &ans, &img, &st, co->ncpu, in->auxenv.vdso_base, rtc, err, sizeof err) ||

@@ -58,7 +58,8 @@ int gb_go_parse_version(const char *s, int *major, int *minor, int *patch);
 
 /* Fill img->layout: DWARF first, then the per-version table (needs go_minor). */
 void gb_go_layout_fill(gb_image *img, Elf *elf);
-/* The table alone, for version 1.MINOR (nearest measured version); 0 if minor < 0. */
+/* The table alone (goversions.c), for version 1.MINOR (nearest measured version);
+ * 0 if minor < 0. */
 int gb_go_layout_table(int minor, gb_go_layout *out);
 
 /* A section's bytes by name, bounds-checked against the file: NULL if absent, of

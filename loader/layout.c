@@ -1,69 +1,39 @@
 /* layout.c — where runtime.g and runtime.m keep the fields the boot path touches.
  * From the binary's own DWARF (libdw reads .debug_info and the zlib .zdebug_info of
- * Go 1.12–1.17) when it has any, else from the per-version table measured in
- * GO-BOOT-FACTS §8 (nearest measured version for the others). StackGuard is a
- * compile-time constant that DWARF does not describe: always the table's. */
+ * Go 1.12–1.17) when it has any, else from the per-release table of goversions.c
+ * (docs/go-boot-facts.md § runtime.g and runtime.m offsets; the nearest measured
+ * release for the others). StackGuard is a compile-time constant that DWARF does not
+ * describe: always the table's. */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "gometa.h"
-
-/* GO-BOOT-FACTS §8, one row per measured release (plus 1.14, see below). Offsets that never changed (stack
- * 0/8, stackguard0/1 16/24, g.m 48, g.sched 56, m.g0 0) are filled in by fill(). */
-typedef struct row {
-  int minor;
-  int16_t atomicstatus, goid, gsize, procid, gsignal, tls, curg, p, id, msize;
-} row;
-
-static const row table[] = {
-  {10, 144, 152, 376, 72, 80, 136, 192, 208, 224, 960},
-  {12, 144, 152, 376, 72, 80, 136, 192, 208, 232, 840},
-  /* not in §8: read here from the DWARF of two go1.14.2 corpus binaries (esbuild 0.2.0,
-   * 0.5.26); without it 1.14 would take 1.15's sizeof(m) */
-  {14, 144, 152, 376, 72, 80, 136, 192, 208, 232, 840},
-  {15, 144, 152, 376, 72, 80, 136, 192, 208, 232, 992},
-  {17, 144, 152, 392, 72, 80, 136, 192, 208, 232, 1024},
-  {19, 144, 152, 392, 72, 80, 136, 192, 208, 232, 1008},
-  {21, 144, 152, 408, 72, 80, 136, 192, 208, 232, 1008},
-  {22, 144, 152, 424, 72, 80, 136, 192, 208, 232, 2024},
-  {23, 152, 160, 432, 72, 80, 136, 192, 208, 232, 1760},
-  {24, 152, 160, 440, 72, 80, 136, 192, 208, 232, 1808},
-  /* 1.25 dropped gobuf.ret: g.sched and m.morebuf shrink by 8 */
-  {25, 144, 152, 440, 64, 72, 128, 184, 200, 224, 1816},
-  {26, 144, 152, 456, 64, 72, 128, 184, 208, 232, 1824},
-  {27, 144, 152, 456, 64, 72, 128, 184, 208, 232, 1832},
-};
-enum { NROWS = sizeof table / sizeof table[0] };
+#include "goversions.h"
 
 int gb_go_layout_table(int minor, gb_go_layout *out) {
+  gb_go_facts f;
   memset(out, 0, sizeof *out);
-  if (minor < 0) return 0;
-  /* nearest measured release; on a tie the older one */
-  const row *r = &table[0];
-  for (int i = 1; i < NROWS; i++)
-    if (abs(table[i].minor - minor) < abs(r->minor - minor)) r = &table[i];
+  if (!gb_go_facts_for(minor, -1, &f)) return 0;
   strcpy(out->source, "table");
-  out->g_stack_lo = 0;
-  out->g_stack_hi = 8;
-  out->g_stackguard0 = 16;
-  out->g_stackguard1 = 24;
-  out->g_m = 48;
-  out->g_sched = 56;
-  out->g_atomicstatus = r->atomicstatus;
-  out->g_goid = r->goid;
-  out->g_size = r->gsize;
-  out->m_g0 = 0;
-  out->m_procid = r->procid;
-  out->m_gsignal = r->gsignal;
-  out->m_tls = r->tls;
-  out->m_curg = r->curg;
-  out->m_p = r->p;
-  out->m_id = r->id;
-  out->m_size = r->msize;
-  /* _StackGuard = 928 from 1.15; 880 before (1.13–1.14 presumed) */
-  out->stack_guard = minor <= 14 ? 880 : 928;
+  out->g_stack_lo = f.g_stack_lo;
+  out->g_stack_hi = f.g_stack_hi;
+  out->g_stackguard0 = f.g_stackguard0;
+  out->g_stackguard1 = f.g_stackguard1;
+  out->g_m = f.g_m;
+  out->g_sched = f.g_sched;
+  out->g_atomicstatus = f.g_atomicstatus;
+  out->g_goid = f.g_goid;
+  out->g_size = f.g_size;
+  out->m_g0 = f.m_g0;
+  out->m_procid = f.m_procid;
+  out->m_gsignal = f.m_gsignal;
+  out->m_tls = f.m_tls;
+  out->m_curg = f.m_curg;
+  out->m_p = f.m_p;
+  out->m_id = f.m_id;
+  out->m_size = f.m_size;
+  out->stack_guard = f.stack_guard;
   return 1;
 }
 

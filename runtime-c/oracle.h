@@ -7,40 +7,43 @@
  * gb_oracle_run().  The phases are public too, so goboot-rtc can issue the real
  * syscalls in the runtime's order between them.
  *
- * Freestanding: only <stdint.h>/<stddef.h>; no libc, no allocation, no globals.
- * Rules and their sources: runtime-c/README.md. */
+ * Freestanding: only <stdint.h>/<stddef.h> and loader/goversions.h (as freestanding);
+ * no libc, no allocation, no globals. Rules and their sources: runtime-c/README.md. */
 #ifndef GOBOOT_RUNTIME_C_ORACLE_H
 #define GOBOOT_RUNTIME_C_ORACLE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "goversions.h"
+
 /* ---- per-version rules ------------------------------------------------------ */
 
+/* The facts of loader/goversions.c (gb_go_facts) the oracle uses; the values and the
+ * releases they change in are there, nowhere else. */
 typedef struct gb_oracle_profile {
   int major, minor, patch;   /* 1, 19, 8; patch -1 = unknown (rules take the .0 release) */
-  int rt0_sub;               /* rt0_go: SP -= 39 (<=1.17) or 40 (1.18+), then &~15 */
-  int64_t g0_lo_off;         /* stack.lo = hi + this: -65536+104 (<=1.20, measured on
-                              * go1.20.4/1.20.12), -65536 (1.21+) */
-  int stack_guard;           /* _StackGuard: 880 (<=1.13), 896 (1.14, measured on go1.14.2),
-                              * 928 (1.15+) */
-  int m_tls;                 /* offsetof(m, tls): 136 (<=1.24), 128 (1.25+) */
-  int at_secure;             /* sysauxv dispatches AT_SECURE (1.21+; backports 1.19.10/1.20.5) */
-  int max_page_bound;        /* mallocinit rejects physPageSize > 512 KiB (1.14+) */
-  int huge_page;             /* osinit reads hpage_pmd_size (1.13+) */
-  int huge_page_cap;         /* mallocinit zeroes a huge page size > 4 MiB (1.14+) */
+  int rt0_sub;               /* rt0_go: SP -= this, then &~15 → g0.stack.hi */
+  int64_t g0_lo_off;         /* g0.stack.lo = hi + this */
+  int stack_guard;           /* _StackGuard: stackguard0/1 = lo + this (mstart) */
+  int m_tls;                 /* offsetof(m, tls) */
+  int at_secure;             /* sysauxv dispatches AT_SECURE */
+  int max_page_bound;        /* mallocinit rejects physPageSize > 512 KiB */
+  int huge_page;             /* osinit reads hpage_pmd_size */
+  int huge_page_cap;         /* mallocinit zeroes a huge page size > 4 MiB */
   int nohugepage_align;      /* mallocinit's sysNoHugePageOS throws on an address that is
-                              * not physPageSize-aligned (1.21+): with a page size above
-                              * 4096 that depends on mmap placement, not modelled */
-  int randinit;              /* 1.22+: randinit consumes startupRand (nil at runtime.main) */
-  int randinit_before_malloc;/* 1.26+: randinit runs before mallocinit */
-  int at_random_zero_half;   /* 1.24+: an all-zero 8-byte half means "no AT_RANDOM" */
-  int cgroup_maxprocs;       /* 1.25+: default GOMAXPROCS may come from cgroup limits */
-  const char *ncpu_sym;      /* "runtime.ncpu" / "runtime.numCPUStartup" (1.25+) */
-  const char *random_sym;    /* "runtime.startupRandomData" / "runtime.startupRand" (1.22+) */
+                              * not physPageSize-aligned: with a page size above 4096
+                              * that depends on mmap placement, not modelled */
+  int randinit;              /* randinit consumes startupRand (nil at runtime.main) */
+  int randinit_before_malloc;/* randinit runs before mallocinit */
+  int at_random_zero_half;   /* an all-zero 8-byte half means "no AT_RANDOM" */
+  int cgroup_maxprocs;       /* default GOMAXPROCS may come from cgroup limits */
+  const char *ncpu_sym;      /* "runtime.ncpu" / "runtime.numCPUStartup" */
+  const char *random_sym;    /* "runtime.startupRandomData" / "runtime.startupRand" */
 } gb_oracle_profile;
 
-/* Fill P for Go MAJOR.MINOR[.PATCH]; returns 0, or -1 for a version outside 1.10–1.27. */
+/* Fill P for Go MAJOR.MINOR[.PATCH]; returns 0, or -1 for a version outside
+ * GB_GO_KNOWN_RANGE (1.GB_GO_MINOR_OLDEST to 1.GB_GO_MINOR_NEWEST). */
 int gb_oracle_profile_init(gb_oracle_profile *p, int major, int minor, int patch);
 /* Parse "1.19", "1.21.13" or "go1.22.4"; returns 0 or -1. */
 int gb_oracle_profile_parse(gb_oracle_profile *p, const char *s);

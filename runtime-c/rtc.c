@@ -11,7 +11,8 @@
 #include "oracle.h"
 #include "rtc_sys.h"
 
-/* runtime.g prefix (offsets fixed in every version, GO-BOOT-FACTS §8). */
+/* runtime.g prefix (offsets fixed in every version, docs/go-boot-facts.md
+ * § runtime.g and runtime.m offsets). */
 struct rtc_g {
   uint64_t stack_lo, stack_hi, stackguard0, stackguard1; /* 0, 8, 16, 24 */
   uint64_t panic_, defer_;                               /* 32, 40 */
@@ -106,7 +107,8 @@ int rtc_main(uint64_t *sp) {
   for (const char *const *e = envp; !prof && *e; e++)
     prof = prefixed(*e, "GOBOOT_RTC_PROFILE=");
   if (gb_oracle_profile_parse(&in.prof, prof ? prof : "1.19")) {
-    say(2, "goboot-rtc: unknown profile (want 1.10 … 1.27)\n");
+    say(2, "goboot-rtc: unknown profile (want 1." GB_GO_STR(GB_GO_MINOR_OLDEST) " … 1."
+           GB_GO_STR(GB_GO_MINOR_NEWEST) ")\n");
     return 64;
   }
   const gb_oracle_profile *p = &in.prof;

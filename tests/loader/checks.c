@@ -6,6 +6,7 @@
 
 #include "checks.h"
 #include "gometa.h"
+#include "goversions.h"
 
 const char *const check_boot_names[] = {
   "_rt0_amd64_linux", "runtime.rt0_go",    "runtime.check",   "runtime.args",
@@ -146,5 +147,78 @@ int check_layout_vs_table(const char *label, const gb_image *img) {
     }
   printf("%s %s: layout (%s) vs table for %s: %zu fields compared\n", fails ? "FAIL" : "ok",
          label, d->source, img->go_version, sizeof f / sizeof f[0]);
+  return fails;
+}
+
+static int32_t rd32(const unsigned char *p) {
+  return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                   (uint32_t)p[3] << 24);
+}
+
+/* Does the code at P (N bytes left) start with the bytes of PAT? */
+static int at(const unsigned char *p, size_t n, const char *pat, size_t len) {
+  return n >= len && !memcmp(p, pat, len);
+}
+
+int check_rt0_read(const gb_image *img, check_rt0 *out) {
+  const gb_sym *s = gb_sym_find(img, "runtime.rt0_go");
+  size_t avail;
+  const unsigned char *c = s ? gb_image_ptr(img, s->addr, &avail) : NULL;
+  if (!c) return 0;
+  size_t n = s->size && s->size < avail ? (size_t)s->size : avail;
+  int have_sub = 0, have_lo = 0, have_sg = 0;
+  uint64_t tls = 0, m0 = 0;
+  for (size_t i = 0; i < n; i++) {
+    const unsigned char *p = c + i;
+    size_t left = n - i;
+    uint64_t pc = s->addr + i;
+    if (!have_sub && at(p, left, "\x48\x83\xec", 3) && left > 3) /* SUBQ $imm8, SP */
+      out->sub = p[3], have_sub = 1;
+    if (!have_lo && at(p, left, "\x48\x8d\x9c\x24", 4) && left >= 8) /* LEAQ d32(SP), BX */
+      out->lo_off = rd32(p + 4), have_lo = 1;
+    if (!have_sg && at(p, left, "\x48\x05", 2) && left >= 6) /* ADDQ $imm32, AX */
+      out->stack_guard = rd32(p + 2), have_sg = 1;
+    /* LEAQ rel32(IP), DI; CALL settls */
+    if (!tls && at(p, left, "\x48\x8d\x3d", 3) && left >= 8 && p[7] == 0xe8)
+      tls = pc + 7 + (uint64_t)(int64_t)rd32(p + 3);
+    /* MOVQ CX, FS:-8; LEAQ rel32(IP), AX */
+    if (!m0 && at(p, left, "\x64\x48\x89\x0c\x25\xf8\xff\xff\xff\x48\x8d\x05", 12) &&
+        left >= 16)
+      m0 = pc + 16 + (uint64_t)(int64_t)rd32(p + 12);
+  }
+  out->m_tls = tls && m0 && tls > m0 && tls - m0 < 4096 ? (int32_t)(tls - m0) : 0;
+  return have_sub && have_lo && have_sg && out->m_tls;
+}
+
+int check_rt0_vs_table(const char *label, const gb_image *img) {
+  check_rt0 r;
+  if (!check_rt0_read(img, &r)) {
+    printf("FAIL %s: rt0_go's frame, g0 bounds, StackGuard or settls not found\n", label);
+    return 1;
+  }
+  if (!gb_go_minor_known(img->go_minor)) {
+    printf("note %s: %s is outside " GB_GO_KNOWN_RANGE ": rt0_go says SUBQ $%d, lo %+d, "
+           "StackGuard %d, m.tls %d (not compared)\n",
+           label, img->go_version, r.sub, r.lo_off, r.stack_guard, r.m_tls);
+    return 0;
+  }
+  gb_go_facts f;
+  gb_go_facts_for(img->go_minor, img->go_patch, &f);
+  struct { const char *n; int32_t code, table; } v[] = {
+    {"rt0_go frame", r.sub, f.rt0_sub},
+    {"g0.stack.lo - hi", r.lo_off, f.g0_lo_off},
+    {"StackGuard", r.stack_guard, f.stack_guard},
+    {"StackGuard (img->layout)", r.stack_guard, img->layout.stack_guard},
+    {"m.tls", r.m_tls, f.m_tls},
+    {"m.tls (img->layout)", r.m_tls, img->layout.m_tls},
+  };
+  int fails = 0;
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+    if (v[i].code != v[i].table) {
+      printf("FAIL %s: %s: rt0_go says %d, the table %d\n", label, v[i].n, v[i].code, v[i].table);
+      fails++;
+    }
+  printf("%s %s: rt0_go vs table for %s: SUBQ $%d, lo %+d, StackGuard %d, m.tls %d\n",
+         fails ? "FAIL" : "ok", label, img->go_version, r.sub, r.lo_off, r.stack_guard, r.m_tls);
   return fails;
 }

@@ -675,7 +675,16 @@ static void test_profiles(void) {
   CHECK(gb_oracle_profile_parse(&p, "1.15") == 0 && p.stack_guard == 928);
   CHECK(gb_oracle_profile_parse(&p, "1.20") == 0 && !p.nohugepage_align);
   CHECK(gb_oracle_profile_parse(&p, "1.21") == 0 && p.nohugepage_align);
-  CHECK(gb_oracle_profile_parse(&p, "1.9") == -1 && gb_oracle_profile_parse(&p, "1.28") == -1);
+  /* the oracle knows 1.GB_GO_MINOR_OLDEST to 1.GB_GO_MINOR_NEWEST, nothing around them */
+  char v[16];
+  snprintf(v, sizeof v, "1.%d", GB_GO_MINOR_NEWEST);
+  CHECK(gb_oracle_profile_parse(&p, v) == 0);
+  snprintf(v, sizeof v, "go1.%d.0", GB_GO_MINOR_NEWEST + 1);
+  CHECK(gb_oracle_profile_parse(&p, v) == -1);
+  snprintf(v, sizeof v, "1.%d", GB_GO_MINOR_OLDEST);
+  CHECK(gb_oracle_profile_parse(&p, v) == 0);
+  snprintf(v, sizeof v, "1.%d", GB_GO_MINOR_OLDEST - 1);
+  CHECK(gb_oracle_profile_parse(&p, v) == -1);
   CHECK(gb_oracle_profile_parse(&p, "2.1") == -1 && gb_oracle_profile_parse(&p, "1.19x") == -1);
   CHECK(gb_oracle_profile_parse(&p, "") == -1 && gb_oracle_profile_parse(&p, "1.") == -1);
 }
