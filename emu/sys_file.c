@@ -211,7 +211,9 @@ int64_t gb_sys_close(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return 0;
 }
 
-static int64_t fill_stat(gb_machine *m, uint64_t buf, uint32_t mode, uint64_t size, uint64_t ino) {
+/* Write the guest's struct stat; the trace shows what it was told (the syscall's "out"). */
+static int64_t fill_stat(gb_machine *m, cJSON *ev, uint64_t buf, uint32_t mode, uint64_t size,
+                         uint64_t ino) {
   unsigned char st[144];
   memset(st, 0, sizeof st);
   /* struct stat (x86-64): st_dev 0, st_ino 8, st_nlink 16, st_mode 24, st_rdev 40,
@@ -227,40 +229,48 @@ static int64_t fill_stat(gb_machine *m, uint64_t buf, uint32_t mode, uint64_t si
   memcpy(st + 48, &size, 8);
   memcpy(st + 56, &blksize, 8);
   memcpy(st + 64, &blocks, 8);
-  return gb_write(m, buf, st, sizeof st) < 0 ? -EFAULT_LINUX : 0;
+  if (gb_write(m, buf, st, sizeof st) < 0) return -EFAULT_LINUX;
+  if (ev) {
+    char o[16];
+    cJSON *out = cJSON_AddObjectToObject(ev, "out");
+    snprintf(o, sizeof o, "0%o", (unsigned)mode);
+    cJSON_AddStringToObject(out, "mode", o);
+    cJSON_AddNumberToObject(out, "size", (double)size);
+    cJSON_AddItemToObject(out, "ino", gb_hex(ino));
+  }
+  return 0;
 }
 
 int64_t gb_sys_fstat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
   gb_fd *f = getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
   switch (f->kind) {
   case FD_STDIN: case FD_STDOUT: case FD_STDERR:
-    return fill_stat(m, a[1], S_IFCHR_LINUX | 0620, 0, 3 + a[0]); /* a character device, like a tty */
-  case FD_FILE: return fill_stat(m, a[1], f->urandom ? S_IFCHR_LINUX | 0666 : S_IFREG_LINUX | 0444, f->len, gb_vfs_ino(f->path));
-  case FD_DIR: return fill_stat(m, a[1], S_IFDIR_LINUX | 0555, 4096, gb_vfs_ino(f->path));
-  case FD_PIPE_R: case FD_PIPE_W: return fill_stat(m, a[1], S_IFIFO_LINUX | 0600, 0, 200 + a[0]);
-  default: return fill_stat(m, a[1], 0000600, 0, 300 + a[0]);
+    return fill_stat(m, ev, a[1], S_IFCHR_LINUX | 0620, 0, 3 + a[0]); /* a character device, like a tty */
+  case FD_FILE: return fill_stat(m, ev, a[1], f->urandom ? S_IFCHR_LINUX | 0666 : S_IFREG_LINUX | 0444, f->len, gb_vfs_ino(f->path));
+  case FD_DIR: return fill_stat(m, ev, a[1], S_IFDIR_LINUX | 0555, 4096, gb_vfs_ino(f->path));
+  case FD_PIPE_R: case FD_PIPE_W: return fill_stat(m, ev, a[1], S_IFIFO_LINUX | 0600, 0, 200 + a[0]);
+  default: return fill_stat(m, ev, a[1], 0000600, 0, 300 + a[0]);
   }
 }
 
-static int64_t stat_path(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t buf) {
+static int64_t stat_path(gb_machine *m, cJSON *ev, uint64_t dirfd, uint64_t path_addr,
+                         uint64_t buf) {
   char path[4096];
   int t = resolve(m, dirfd, path_addr, path, sizeof path);
   if (t < 0) return t;
   if (t == GB_VFS_NONE) return -ENOENT_LINUX;
-  if (t == GB_VFS_DIR) return fill_stat(m, buf, S_IFDIR_LINUX | 0555, 4096, gb_vfs_ino(path));
+  if (t == GB_VFS_DIR) return fill_stat(m, ev, buf, S_IFDIR_LINUX | 0555, 4096, gb_vfs_ino(path));
   char *data;
   size_t len;
   int r = gb_vfs_open(m, path, &data, &len);
   if (r < 0) return r;
   free(data);
-  return fill_stat(m, buf, r == 1 ? S_IFCHR_LINUX | 0666 : S_IFREG_LINUX | 0444, len, gb_vfs_ino(path));
+  return fill_stat(m, ev, buf, r == 1 ? S_IFCHR_LINUX | 0666 : S_IFREG_LINUX | 0444, len, gb_vfs_ino(path));
 }
 
 int64_t gb_sys_stat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
-  return stat_path(m, (uint64_t)AT_FDCWD_LINUX, a[0], a[1]);
+  return stat_path(m, ev, (uint64_t)AT_FDCWD_LINUX, a[0], a[1]);
 }
 
 int64_t gb_sys_newfstatat(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -269,7 +279,7 @@ int64_t gb_sys_newfstatat(gb_machine *m, const uint64_t *a, cJSON *ev) {
     uint64_t b[2] = {a[0], a[2]};
     return gb_sys_fstat(m, b, ev);
   }
-  return stat_path(m, a[0], a[1], a[2]);
+  return stat_path(m, ev, a[0], a[1], a[2]);
 }
 
 int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {

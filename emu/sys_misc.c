@@ -44,8 +44,11 @@ int64_t gb_sys_uname(gb_machine *m, const uint64_t *a, cJSON *ev) {
   char u[6][65];
   memset(u, 0, sizeof u);
   for (int i = 0; i < 6; i++) snprintf(u[i], sizeof u[i], "%s", utsname_fields[i][1]);
-  (void)ev;
   if (gb_write(m, a[0], u, sizeof u) < 0) return -EFAULT_LINUX;
+  if (ev) {
+    cJSON *o = cJSON_AddObjectToObject(ev, "out");
+    for (int i = 0; i < 6; i++) cJSON_AddStringToObject(o, utsname_fields[i][0], u[i]);
+  }
   return 0;
 }
 

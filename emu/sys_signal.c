@@ -34,6 +34,15 @@ int64_t gb_sys_rt_sigaction(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (a[2]) {
     uint64_t k[4] = {old.handler, old.flags, old.restorer, old.mask};
     if (gb_write(m, a[2], k, sizeof k) < 0) return -EFAULT_LINUX;
+    if (ev) { /* what the guest was told: Go's initsig reads every signal's old action */
+      char b[160];
+      cJSON *o = cJSON_AddObjectToObject(ev, "old");
+      cJSON_AddStringToObject(o, "handler", old.handler == SIG_DFL_LINUX ? "SIG_DFL"
+                                            : old.handler == SIG_IGN_LINUX ? "SIG_IGN"
+                                            : gb_sym_name(m, old.handler, b, sizeof b));
+      cJSON_AddItemToObject(o, "flags", gb_hex(old.flags));
+      cJSON_AddItemToObject(o, "mask", gb_hex(old.mask));
+    }
   }
   return 0;
 }
