@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "trace_events.h"
 
 static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 static const char *str(const cJSON *o, const char *k) {
@@ -36,7 +37,7 @@ static void value_text(const cJSON *v, char *buf, size_t len) {
 
 /* Append to BUF (bounded). */
 static void cat(char *buf, size_t len, size_t *at, const char *fmt, const char *a, const char *b) {
-  if (*at >= len) return;
+  if (*at + 1 >= len) return; /* room for one more byte and the NUL */
   int n = snprintf(buf + *at, len - *at, fmt, a, b);
   if (n > 0) *at += (size_t)n < len - *at ? (size_t)n : len - *at - 1;
 }
@@ -55,18 +56,18 @@ void gb_an_event_text(const cJSON *ev, char *buf, size_t len) {
   const char *kind = str(ev, "ev");
   if (!kind) kind = "?";
   const cJSON *args = get(ev, "args");
-  if (!strcmp(kind, "milestone")) {
+  if (gb_event_kind_of(kind) == GB_EV_MILESTONE) {
     cat(buf, len, &at, "milestone %s%s", str(ev, "name") ? str(ev, "name") : "?", "");
     if (str(ev, "symbol") && str(ev, "name") && strcmp(str(ev, "symbol"), str(ev, "name")))
       cat(buf, len, &at, " (%s)%s", str(ev, "symbol"), "");
     if (str(ev, "addr")) cat(buf, len, &at, " at %s%s", str(ev, "addr"), "");
-  } else if (!strcmp(kind, "repeat")) {
+  } else if (gb_event_kind_of(kind) == GB_EV_REPEAT) {
     value_text(get(ev, "last"), v, sizeof v);
     value_text(get(ev, "times"), tmp, sizeof tmp);
     cat(buf, len, &at, "  ... the last %s event(s) repeat %s more time(s)", v, tmp);
     value_text(get(ev, "until_i"), v, sizeof v);
     cat(buf, len, &at, ", until i %s%s", v, "");
-  } else if (!strcmp(kind, "syscall") || !strcmp(kind, "unknown_syscall")) {
+  } else if (gb_event_is_syscall(gb_event_kind_of(kind))) {
     if (str(ev, "name")) {
       cat(buf, len, &at, "%s%s(", str(ev, "name"), "");
     } else {
@@ -88,16 +89,16 @@ void gb_an_event_text(const cJSON *ev, char *buf, size_t len) {
     }
     value_text(get(ev, "ret"), v, sizeof v);
     cat(buf, len, &at, ") = %s%s", v, "");
-    if (!strcmp(kind, "unknown_syscall")) cat(buf, len, &at, " (unknown)%s%s", "", "");
+    if (gb_event_kind_of(kind) == GB_EV_UNKNOWN_SYSCALL) cat(buf, len, &at, " (unknown)%s%s", "", "");
   } else {
     cat(buf, len, &at, "%s%s", kind, "");
   }
   /* Extra fields, then where. */
   const cJSON *c;
   cJSON_ArrayForEach(c, ev) {
-    if (is_key(c->string, base) || (!strcmp(kind, "milestone") && (!strcmp(c->string, "symbol") ||
+    if (is_key(c->string, base) || (gb_event_kind_of(kind) == GB_EV_MILESTONE && (!strcmp(c->string, "symbol") ||
         !strcmp(c->string, "addr") || !strcmp(c->string, "blocks"))) ||
-        (!strcmp(kind, "repeat") && (!strcmp(c->string, "last") || !strcmp(c->string, "times") ||
+        (gb_event_kind_of(kind) == GB_EV_REPEAT && (!strcmp(c->string, "last") || !strcmp(c->string, "times") ||
         !strcmp(c->string, "until_i"))))
       continue;
     value_text(c, v, sizeof v);
@@ -177,7 +178,7 @@ static const cJSON *milestone_before(const cJSON *events, int k) {
   cJSON_ArrayForEach(ev, events) {
     if (j++ >= k) break;
     const char *kind = str(ev, "ev");
-    if (kind && !strcmp(kind, "milestone")) last = ev;
+    if (kind && gb_event_kind_of(kind) == GB_EV_MILESTONE) last = ev;
   }
   return last;
 }
@@ -204,7 +205,7 @@ static int compare_events(cmp_ctx *c, const cJSON *ea, const cJSON *eb, int *fir
   const cJSON *d = x ? x : y;
   fprintf(c->out, "first divergence at event #%d (of %d %s, %d %s)\n", k, na, c->en, nb, c->gn);
   const char *kind = str(d, "ev");
-  if (kind && !strcmp(kind, "milestone")) {
+  if (kind && gb_event_kind_of(kind) == GB_EV_MILESTONE) {
     fprintf(c->out, "  pc %s, symbol %s\n", str(d, "addr") ? str(d, "addr") : "?",
             str(d, "symbol") ? str(d, "symbol") : "?");
   } else {

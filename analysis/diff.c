@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "trace_events.h"
 
 static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 static const char *str(const cJSON *o, const char *k) {
@@ -16,7 +17,7 @@ static const char *str(const cJSON *o, const char *k) {
 }
 static int is_milestone(const cJSON *ev) {
   const char *k = str(ev, "ev");
-  return k && !strcmp(k, "milestone");
+  return k && gb_event_kind_of(k) == GB_EV_MILESTONE;
 }
 
 /* The comparison key of an event: its JSON without i, until_i and t. */
@@ -149,7 +150,7 @@ static void changed(dctx *d, const cJSON *x, const cJSON *y) {
 
 static int same_call(const cJSON *x, const cJSON *y) {
   const char *kx = str(x, "ev"), *ky = str(y, "ev"), *nx = str(x, "name"), *ny = str(y, "name");
-  if (!kx || !ky || strcmp(kx, ky) || !strcmp(kx, "milestone")) return 0;
+  if (!kx || !ky || strcmp(kx, ky) || gb_event_kind_of(kx) == GB_EV_MILESTONE) return 0;
   if (nx && ny) return !strcmp(nx, ny);
   return !nx && !ny && cJSON_Compare(get(x, "nr"), get(y, "nr"), 1);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "trace_events.h"
 
 static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 static const char *str(const cJSON *o, const char *k) {
@@ -32,8 +33,8 @@ int gb_an_facts(const cJSON *golden, gb_facts *f) {
     ev = list[k];
     const char *kind = str(ev, "ev");
     if (!kind) continue;
-    int is_sys = !strcmp(kind, "syscall") || !strcmp(kind, "unknown_syscall");
-    if (!strcmp(kind, "milestone") && str(ev, "name") && !strcmp(str(ev, "name"), "main.main") &&
+    int is_sys = gb_event_is_syscall(gb_event_kind_of(kind));
+    if (gb_event_kind_of(kind) == GB_EV_MILESTONE && str(ev, "name") && !strcmp(str(ev, "name"), "main.main") &&
         !in_main) {
       in_main = 1;
       f->reached_main = 1;
@@ -43,14 +44,14 @@ int gb_an_facts(const cJSON *golden, gb_facts *f) {
     if (is_sys && str(ev, "name") && !strcmp(str(ev, "name"), "clone") &&
         cJSON_IsNumber(get(ev, "ret")) && get(ev, "ret")->valuedouble > 0)
       f->threads_created++;
-    if (!strcmp(kind, "repeat") && !in_main) {
+    if (gb_event_kind_of(kind) == GB_EV_REPEAT && !in_main) {
       int last = (int)cJSON_GetNumberValue(get(ev, "last"));
       int times = (int)cJSON_GetNumberValue(get(ev, "times"));
       int calls = 0;
       for (int j = k - last; j < k; j++) {
         if (j < 0) continue;
         const char *kk = str(list[j], "ev");
-        if (kk && (!strcmp(kk, "syscall") || !strcmp(kk, "unknown_syscall"))) calls++;
+        if (kk && (gb_event_is_syscall(gb_event_kind_of(kk)))) calls++;
       }
       f->syscalls_to_main += calls * times;
     }

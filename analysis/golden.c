@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "trace_events.h"
 
 static cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 
@@ -36,7 +37,7 @@ static cJSON *event_kept(const cJSON *ev) {
   if (!e) return NULL;
   cJSON_DeleteItemFromObjectCaseSensitive(e, "ns");
   const cJSON *k = get(e, "ev");
-  if (cJSON_IsString(k) && !strcmp(k->valuestring, "milestone"))
+  if (cJSON_IsString(k) && gb_event_kind_of(k->valuestring) == GB_EV_MILESTONE)
     cJSON_DeleteItemFromObjectCaseSensitive(e, "blocks");
   return e;
 }
@@ -86,7 +87,7 @@ static int fold(cJSON **evs, int n, cJSON *out) {
     for (int j = 0; j < best_l; j++) cJSON_AddItemReferenceToArray(out, evs[k + j]);
     cJSON *rep = cJSON_CreateObject();
     if (!rep) return -1;
-    cJSON_AddStringToObject(rep, "ev", "repeat");
+    cJSON_AddStringToObject(rep, "ev", gb_event_name(GB_EV_REPEAT));
     const cJSON *last_i = get(evs[k + best_r * best_l - 1], "i");
     cJSON_AddNumberToObject(rep, "i", cJSON_IsNumber(get(evs[k + best_l], "i"))
                                           ? get(evs[k + best_l], "i")->valuedouble : 0);

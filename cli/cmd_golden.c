@@ -14,6 +14,7 @@
 #include "analysis.h"
 #include "commands.h"
 #include "image.h"
+#include "trace_events.h"
 
 static const char golden_help[] =
   "usage: goboot golden check|update|versions|milestones [options]\n\n"
@@ -347,7 +348,7 @@ static int milestones(const gsuite *g, const int *sel) {
     const cJSON *ev;
     cJSON_ArrayForEach(ev, cJSON_GetObjectItem(d, "events")) {
       const cJSON *kind = cJSON_GetObjectItem(ev, "ev"), *name = cJSON_GetObjectItem(ev, "name");
-      if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "milestone") && cJSON_IsString(name))
+      if (cJSON_IsString(kind) && gb_event_kind_of(kind->valuestring) == GB_EV_MILESTONE && cJSON_IsString(name))
         printf("%s\n", name->valuestring);
     }
     cJSON_Delete(d);

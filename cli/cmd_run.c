@@ -13,6 +13,7 @@
 #include "image.h"
 #include "inputs.h"
 #include "runopts.h"
+#include "trace_events.h"
 
 enum { OPT_TRACE = 0x2000, OPT_QUIET, OPT_NO_ECHO };
 
@@ -39,7 +40,7 @@ static void summary(const gb_emu_result *r, int code) {
   fprintf(stderr, "    milestones (instructions before, thread):\n");
   cJSON_ArrayForEach(ev, cJSON_GetObjectItem(t, "events")) {
     const cJSON *k = cJSON_GetObjectItem(ev, "ev");
-    if (!cJSON_IsString(k) || strcmp(k->valuestring, "milestone")) continue;
+    if (!cJSON_IsString(k) || gb_event_kind_of(k->valuestring) != GB_EV_MILESTONE) continue;
     fprintf(stderr, "      %-28s %12.0f  tid %.0f\n",
             cJSON_GetObjectItem(ev, "name")->valuestring,
             cJSON_GetObjectItem(ev, "i")->valuedouble, cJSON_GetObjectItem(ev, "t")->valuedouble);

@@ -22,8 +22,6 @@
 
 #include "machine.h"
 
-#define NO_EXIT (UINT64_MAX - 1) /* UNICORN-NOTES §3.4, as machine.c */
-
 static int is_data_fault(uc_err e) {
   return e == UC_ERR_READ_UNMAPPED || e == UC_ERR_WRITE_UNMAPPED || e == UC_ERR_READ_PROT ||
          e == UC_ERR_WRITE_PROT;
@@ -48,31 +46,30 @@ bool gb_hook_bad_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
   gb_machine *m = user;
   (void)size;
   (void)value;
-  if (m->bad_seen) return false;
-  m->bad_seen = 1;
-  m->bad_type = (int)type;
-  m->bad_addr = addr;
-  if (m->loc_ctx && uc_context_save(uc, m->loc_ctx) == UC_ERR_OK) m->loc_found = 1;
+  if (m->fault.bad_seen) return false;
+  m->fault.bad_seen = 1;
+  m->fault.bad_type = (int)type;
+  m->fault.bad_addr = addr;
+  if (m->fault.loc_ctx && uc_context_save(uc, m->fault.loc_ctx) == UC_ERR_OK) m->fault.loc_found = 1;
   return false;
 }
 
 static void message(gb_machine *m, const char *where, uint64_t pc) {
   char b[200], acc[80] = "";
-  if (m->bad_seen)
-    snprintf(acc, sizeof acc, ": %s 0x%llx", access_name(m->bad_type),
-             (unsigned long long)m->bad_addr);
-  m->stop = GB_STOP_NONE; /* gb_stop keeps the first reason; this one replaces it */
-  gb_stop(m, GB_STOP_FAULT, "guest fault: %s %s 0x%llx (%s)%s", uc_strerror(m->fault_err), where,
+  if (m->fault.bad_seen)
+    snprintf(acc, sizeof acc, ": %s 0x%llx", access_name(m->fault.bad_type),
+             (unsigned long long)m->fault.bad_addr);
+  gb_stop_replace(m, GB_STOP_FAULT, "guest fault: %s %s 0x%llx (%s)%s", uc_strerror(m->fault.err), where,
           (unsigned long long)pc, gb_sym_name(m, pc, b, sizeof b), acc);
 }
 
 void gb_fault_stop(gb_machine *m, uc_err err) {
-  m->fault_err = err;
-  if (is_data_fault(err) && m->last_block) {
+  m->fault.err = err;
+  if (is_data_fault(err) && m->count.last_block) {
     /* RIP is stale: name the block the block hook saw start, the faulting one */
-    gb_set_reg(m, UC_X86_REG_RIP, m->last_block);
-    message(m, "in the block at", m->last_block);
-    m->fault_in_block = 1;
+    gb_set_reg(m, UC_X86_REG_RIP, m->count.last_block);
+    message(m, "in the block at", m->count.last_block);
+    m->fault.in_block = 1;
   } else {
     message(m, "at pc", gb_reg(m, UC_X86_REG_RIP));
   }
@@ -83,7 +80,7 @@ static void step_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   (void)uc;
   (void)addr;
   (void)size;
-  l->loc_steps++;
+  l->fault.loc_steps++;
 }
 
 static const int copied[] = {
@@ -100,42 +97,49 @@ int gb_fault_step(gb_machine *l, const gb_sigpoint *p) {
   uc_hook hh;
   if (gb_reg(l, UC_X86_REG_RIP) != p->block || gb_cur(l)->tid != p->tid || p->end <= p->block)
     return -1;
-  if (!l->loc_ctx && uc_context_alloc(l->uc, &l->loc_ctx) != UC_ERR_OK) return -1;
+  if (!l->fault.loc_ctx && uc_context_alloc(l->uc, &l->fault.loc_ctx) != UC_ERR_OK) return -1;
   if (uc_hook_add(l->uc, &hh, UC_HOOK_CODE, (void *)step_hook, l, p->block, p->end - 1) != UC_ERR_OK)
     return -1;
   uint64_t max = l->o.max_insns;
   l->o.max_insns = UINT64_MAX; /* the block hook must not stop it again */
   l->stop = GB_STOP_NONE;
-  l->bad_seen = 0;
-  l->loc_found = 0;
-  l->loc_steps = 0;
+  l->fault.bad_seen = 0;
+  l->fault.loc_found = 0;
+  l->fault.loc_steps = 0;
   uc_err e = UC_ERR_ARG;
   if (uc_ctl_remove_cache(l->uc, p->block, p->end) == UC_ERR_OK)
-    e = uc_emu_start(l->uc, p->block, NO_EXIT, 0, 0);
+    e = uc_emu_start(l->uc, p->block, GB_NO_EXIT, 0, 0);
   l->o.max_insns = max;
   uc_hook_del(l->uc, hh);
   uc_ctl_remove_cache(l->uc, p->block, p->end);
-  int ok = is_data_fault(e) && l->loc_found && l->bad_addr == p->bad_addr &&
-           uc_context_restore(l->uc, l->loc_ctx) == UC_ERR_OK;
-  uc_context_free(l->loc_ctx);
-  l->loc_ctx = NULL;
+  int ok = is_data_fault(e) && l->fault.loc_found && l->fault.bad_addr == p->bad_addr &&
+           uc_context_restore(l->uc, l->fault.loc_ctx) == UC_ERR_OK;
+  uc_context_free(l->fault.loc_ctx);
+  l->fault.loc_ctx = NULL;
   if (!ok) return -1;
-  l->fault_err = e;
-  l->fault_in_block = 0;
+  l->fault.err = e;
+  l->fault.in_block = 0;
   /* instructions retired before the faulting one (the step hook counted it too) */
-  l->insns = l->tinsns = p->before + (l->loc_steps ? l->loc_steps - 1 : 0);
+  l->count.insns = l->count.tinsns = p->before + (l->fault.loc_steps ? l->fault.loc_steps - 1 : 0);
   l->stop = GB_STOP_FAULT;
   return 0;
 }
 
+void gb_fault_clear(gb_machine *m) {
+  m->fault.intr = 0;
+  m->fault.err = UC_ERR_OK;
+  m->fault.in_block = 0;
+  m->fault.bad_seen = 0;
+}
+
 void gb_fault_locate(gb_machine *m) {
-  if (!m->fault_in_block) return;
+  if (!m->fault.in_block) return;
   gb_machine *l = gb_replay_to_fault(m);
   if (!l) return;
   for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++)
     gb_set_reg(m, copied[i], gb_reg(l, copied[i]));
-  m->insns = l->insns;
-  m->fault_in_block = 0;
+  m->count.insns = l->count.insns;
+  m->fault.in_block = 0;
   message(m, "at pc", gb_reg(m, UC_X86_REG_RIP));
   gb_machine_close(l);
 }

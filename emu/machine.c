@@ -3,8 +3,6 @@
  * loop that turns hook requests (block, switch, clone, exit) into scheduler actions.
  * gb_emu_run opens, runs, reports and closes one; the probe (probe.c) opens one with its
  * own mapping of writable memory and runs it piecewise (machine.h). */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +12,6 @@
 #define GB_CPU_MODEL UC_CPU_X86_HASWELL
 #define GB_CPU_MODEL_NAME "Haswell"
 #define GB_STACK_BELOW (8ULL << 20) /* mapped under the stack image, like RLIMIT_STACK */
-#define GB_NO_EXIT (UINT64_MAX - 1) /* never 0: address 0 would become an exit (§3.4) */
-
-void gb_stop(gb_machine *m, gb_stop_kind k, const char *fmt, ...) {
-  if (m->stop != GB_STOP_NONE) return;
-  m->stop = k;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(m->stop_msg, sizeof m->stop_msg, fmt, ap);
-  va_end(ap);
-  uc_emu_stop(m->uc);
-}
 
 static cJSON *stack_strings(const gb_stack *st, const uint64_t *addrs, int n) {
   cJSON *a = cJSON_CreateArray();
@@ -44,7 +31,7 @@ static cJSON *stack_strings(const gb_stack *st, const uint64_t *addrs, int n) {
 }
 
 static void header(gb_machine *m) {
-  cJSON *h = cJSON_GetObjectItem(m->trace, "header");
+  cJSON *h = gb_trace_header(m);
   const gb_image *img = m->img;
   const gb_stack *st = m->stack;
   unsigned maj, min;
@@ -151,51 +138,29 @@ static int start_main_thread(gb_machine *m) {
   gb_set_reg(m, UC_X86_REG_RSP, m->stack->rsp);
   gb_set_reg(m, UC_X86_REG_EFLAGS, 0x202); /* IF and the always-one bit, as execve leaves it */
   gb_set_reg(m, UC_X86_REG_RIP, m->img->entry);
-  m->next_tid = 1000; /* the main thread's tid is the pid */
+  m->sched.next_tid = 1000; /* the main thread's tid is the pid */
   gb_thread *t = gb_thread_new(m);
   if (!t) return -1;
   t->runs = 1;
-  m->cur = 0;
+  m->sched.cur = 0;
   return 0;
-}
-
-static void do_clone(gb_machine *m) {
-  gb_thread *parent = gb_cur(m), *child = &m->th[m->pend_child];
-  if (uc_context_save(m->uc, parent->ctx) != UC_ERR_OK) {
-    gb_stop(m, GB_STOP_ERROR, "uc_context_save failed");
-    return;
-  }
-  gb_set_reg(m, UC_X86_REG_RAX, 0);
-  gb_set_reg(m, UC_X86_REG_RSP, m->pend_clone_stack);
-  if (m->pend_clone_flags & 0x80000) { /* CLONE_SETTLS */
-    gb_set_reg(m, UC_X86_REG_FS_BASE, m->pend_clone_tls);
-    child->fs_base = m->pend_clone_tls;
-  } else {
-    child->fs_base = parent->fs_base;
-  }
-  if (uc_context_save(m->uc, child->ctx) != UC_ERR_OK ||
-      uc_context_restore(m->uc, parent->ctx) != UC_ERR_OK) {
-    gb_stop(m, GB_STOP_ERROR, "uc_context save/restore failed");
-    return;
-  }
-  child->state = TH_RUN;
 }
 
 void gb_machine_run(gb_machine *m) {
   int idle = 0;
   while (m->stop == GB_STOP_NONE) {
     uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
-    m->quantum_stop = 0;
-    m->pending = PEND_NONE;
+    m->count.quantum_stop = 0;
+    m->sched.pending = PEND_NONE;
     uc_err err = uc_emu_start(m->uc, pc, GB_NO_EXIT, 0, 0);
-    if (m->quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->quantum_pc)
-      gb_set_reg(m, UC_X86_REG_RIP, m->quantum_pc); /* stale RIP after a block-hook stop (§3.3) */
+    if (m->count.quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->count.quantum_pc)
+      gb_set_reg(m, UC_X86_REG_RIP, m->count.quantum_pc); /* stale RIP after a block-hook stop (§3.3) */
     if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) gb_fault_stop(m, err);
     if (m->stop != GB_STOP_NONE) break;
-    switch (m->pending) {
+    switch (m->sched.pending) {
     case PEND_CLONE:
-      if (m->clone_stops) gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run clone()");
-      else do_clone(m);
+      if (m->sched.clone_stops) gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run clone()");
+      else gb_sched_clone(m);
       break;
     case PEND_SWITCH:
     case PEND_BLOCK:
@@ -203,7 +168,7 @@ void gb_machine_run(gb_machine *m) {
     case PEND_STOP: break;
     case PEND_SIGRETURN: gb_signal_sigreturn(m); break;
     case PEND_NONE:
-      if (m->quantum_stop) gb_sched_next(m);
+      if (m->count.quantum_stop) gb_sched_next(m);
       else if (++idle > 1000)
         gb_stop(m, GB_STOP_ERROR, "emulation keeps returning with nothing to do at 0x%llx",
                 (unsigned long long)gb_reg(m, UC_X86_REG_RIP));
@@ -217,39 +182,35 @@ static void finish(gb_machine *m, gb_emu_result *res) {
   uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
   res->stop = m->stop;
   res->exit_code = m->exit_code;
-  res->insns = m->insns;
+  res->insns = m->count.insns;
   res->pc = pc;
   snprintf(res->message, sizeof res->message, "%s", m->stop_msg);
-  if (!m->boot_state_done) cJSON_AddNullToObject(m->trace, "boot_state");
-  cJSON *s = cJSON_AddObjectToObject(m->trace, "stop");
+  if (!m->watch.boot_state_done) cJSON_AddNullToObject(m->trace.root, "boot_state");
+  cJSON *s = cJSON_AddObjectToObject(m->trace.root, "stop");
   cJSON_AddStringToObject(s, "reason", gb_stop_name(m->stop));
   cJSON_AddStringToObject(s, "message", m->stop_msg);
   cJSON_AddNumberToObject(s, "exit_code", gb_stop_exit_code(m->stop, m->exit_code));
   if (m->stop == GB_STOP_EXIT) cJSON_AddNumberToObject(s, "guest_exit_code", m->exit_code);
-  cJSON_AddNumberToObject(s, "i", (double)m->insns);
-  cJSON_AddNumberToObject(s, "tid", m->nth ? gb_cur(m)->tid : 0);
+  cJSON_AddNumberToObject(s, "i", (double)m->count.insns);
+  cJSON_AddNumberToObject(s, "tid", m->sched.nth ? gb_cur(m)->tid : 0);
   cJSON_AddItemToObject(s, "pc", gb_hex(pc));
   cJSON_AddStringToObject(s, "symbol", gb_sym_name(m, pc, b, sizeof b));
   if (m->stop == GB_STOP_FAULT || m->stop == GB_STOP_UNSUPPORTED || m->stop == GB_STOP_ERROR)
     cJSON_AddItemToObject(s, "registers", gb_regs_json(m));
   gb_trace_finish(m);
-  res->trace = m->trace;
-  m->trace = NULL;
+  res->trace = m->trace.root;
+  m->trace.root = NULL;
 }
 
 void gb_machine_close(gb_machine *m) {
   if (!m) return;
-  if (m->loc_ctx) uc_context_free(m->loc_ctx);
-  free(m->sigpts);
-  for (int i = 0; i < m->nth; i++) uc_context_free(m->th[i].ctx);
-  free(m->th);
+  if (m->fault.loc_ctx) uc_context_free(m->fault.loc_ctx);
+  free(m->sig.pts);
+  gb_sched_free(m);
   gb_fds_free(m);
   gb_mm_free(m);
-  free(m->tls);
-  free(m->bc);
-  for (int i = 0; i < 3; i++) free(m->out[i]);
-  cJSON_Delete(m->trace);
-  cJSON_Delete(m->syscall_counts);
+  gb_hooks_free(m);
+  gb_trace_free(m);
   if (m->uc) uc_close(m->uc);
   free(m);
 }

@@ -6,24 +6,19 @@
  * A commit (any mapping with access rights) unmaps what overlaps and maps a fresh,
  * zero-filled region. mmap(NULL) takes the highest free gap below GB_MMAP_TOP, so
  * placement depends only on the guest's own requests. Hints are honoured when free. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "machine.h"
 
-#define GB_MMAP_TOP 0x7f0000000000ULL
-#define GB_USER_MIN 0x10000ULL
-#define GB_USER_TOP 0x7ffffffff000ULL
-#define MAP_FIXED_ 0x10
-#define MAP_ANON_ 0x20
-#define MAP_FIXED_NOREPLACE_ 0x100000
+#define GB_MMAP_TOP 0x7f0000000000ULL /* goboot's mmap base: fixed, not randomised */
 
 static uint32_t guest_prot(int prot) {
   uint32_t p = 0;
-  if (prot & 1) p |= UC_PROT_READ;
-  if (prot & 2) p |= UC_PROT_WRITE | UC_PROT_READ;
-  if (prot & 4) p |= UC_PROT_EXEC | UC_PROT_READ;
+  /* x86 pages are readable whenever they are writable or executable */
+  if (prot & PROT_READ_LINUX) p |= UC_PROT_READ;
+  if (prot & PROT_WRITE_LINUX) p |= UC_PROT_WRITE | UC_PROT_READ;
+  if (prot & PROT_EXEC_LINUX) p |= UC_PROT_EXEC | UC_PROT_READ;
   return p;
 }
 
@@ -51,6 +46,12 @@ static int insert(gb_mm *mm, gb_region r) {
   memmove(&mm->r[i + 1], &mm->r[i], (size_t)(mm->n - i) * sizeof r);
   mm->r[i] = r;
   mm->n++;
+  return 0;
+}
+
+uint64_t gb_mm_region_end(gb_machine *m, uint64_t addr) {
+  for (int i = 0; i < m->mm.n; i++)
+    if (m->mm.r[i].start <= addr && addr < m->mm.r[i].end) return m->mm.r[i].end;
   return 0;
 }
 
@@ -128,7 +129,7 @@ static uint64_t find_free(gb_mm *mm, uint64_t len) {
   for (int guard = 0; guard < 100000; guard++) {
     int i = overlaps(mm, c, c + len);
     if (i < 0) return c;
-    if (mm->r[i].start < GB_USER_MIN + len) return 0;
+    if (mm->r[i].start < GB_MMAP_MIN_LINUX + len) return 0;
     c = mm->r[i].start - len;
   }
   return 0;
@@ -144,34 +145,34 @@ static int over_budget(gb_machine *m, uint64_t add) {
 
 int64_t gb_mm_mmap(gb_machine *m, uint64_t addr, uint64_t len, int prot, int flags) {
   gb_mm *mm = &m->mm;
-  if (len == 0 || len > GB_USER_TOP) return -EINVAL;
+  if (len == 0 || len > GB_USER_TOP) return -EINVAL_LINUX;
   len = GB_PAGE_UP(len);
-  if (!(flags & MAP_ANON_)) return -ENODEV; /* no host files behind guest memory */
+  if (!(flags & MAP_ANONYMOUS_LINUX)) return -ENODEV_LINUX; /* no host files behind guest memory */
   uint64_t start;
-  if (flags & (MAP_FIXED_ | MAP_FIXED_NOREPLACE_)) {
-    if (addr & (GB_PAGE - 1)) return -EINVAL;
-    if (addr < GB_USER_MIN || addr + len > GB_USER_TOP || addr + len < addr) return -ENOMEM;
-    if ((flags & MAP_FIXED_NOREPLACE_) && overlaps(mm, addr, addr + len) >= 0) return -EEXIST;
+  if (flags & (MAP_FIXED_LINUX | MAP_FIXED_NOREPLACE_LINUX)) {
+    if (addr & (GB_PAGE - 1)) return -EINVAL_LINUX;
+    if (addr < GB_MMAP_MIN_LINUX || addr + len > GB_USER_TOP || addr + len < addr) return -ENOMEM_LINUX;
+    if ((flags & MAP_FIXED_NOREPLACE_LINUX) && overlaps(mm, addr, addr + len) >= 0) return -EEXIST_LINUX;
     start = addr;
   } else {
     uint64_t h = GB_PAGE_DOWN(addr);
-    if (h >= GB_USER_MIN && h + len <= GB_USER_TOP && h + len > h && overlaps(mm, h, h + len) < 0)
+    if (h >= GB_MMAP_MIN_LINUX && h + len <= GB_USER_TOP && h + len > h && overlaps(mm, h, h + len) < 0)
       start = h;
     else if (!(start = find_free(mm, len)))
-      return -ENOMEM;
+      return -ENOMEM_LINUX;
   }
-  int commit = (prot & 7) != 0;
-  if (commit && over_budget(m, len)) return -ENOMEM;
-  if (carve(m, start, start + len) < 0) return -ENOMEM;
-  if (place(m, start, start + len, guest_prot(prot), commit, 'm') < 0) return -ENOMEM;
+  int commit = (prot & (PROT_READ_LINUX | PROT_WRITE_LINUX | PROT_EXEC_LINUX)) != 0;
+  if (commit && over_budget(m, len)) return -ENOMEM_LINUX;
+  if (carve(m, start, start + len) < 0) return -ENOMEM_LINUX;
+  if (place(m, start, start + len, guest_prot(prot), commit, 'm') < 0) return -ENOMEM_LINUX;
   return (int64_t)start;
 }
 
 int64_t gb_mm_munmap(gb_machine *m, uint64_t addr, uint64_t len) {
-  if ((addr & (GB_PAGE - 1)) || len == 0) return -EINVAL;
+  if ((addr & (GB_PAGE - 1)) || len == 0) return -EINVAL_LINUX;
   len = GB_PAGE_UP(len);
-  if (addr + len < addr || addr + len > GB_USER_TOP) return -EINVAL;
-  return carve(m, addr, addr + len) < 0 ? -ENOMEM : 0;
+  if (addr + len < addr || addr + len > GB_USER_TOP) return -EINVAL_LINUX;
+  return carve(m, addr, addr + len) < 0 ? -ENOMEM_LINUX : 0;
 }
 
 static int find(const gb_mm *mm, uint64_t a) { return overlaps(mm, a, a + 1); }
@@ -201,27 +202,27 @@ static int reprot_record(gb_mm *mm, int i, uint64_t s, uint64_t e, uint32_t p) {
 
 int64_t gb_mm_mprotect(gb_machine *m, uint64_t addr, uint64_t len, int prot) {
   gb_mm *mm = &m->mm;
-  if (addr & (GB_PAGE - 1)) return -EINVAL;
+  if (addr & (GB_PAGE - 1)) return -EINVAL_LINUX;
   len = GB_PAGE_UP(len);
   uint64_t e = addr + len;
-  if (e < addr) return -ENOMEM;
+  if (e < addr) return -ENOMEM_LINUX;
   uint32_t up = guest_prot(prot);
   for (uint64_t a = addr; a < e;) { /* Linux: every page must be mapped (or reserved) */
     int i = find(mm, a);
-    if (i < 0) return -ENOMEM;
+    if (i < 0) return -ENOMEM_LINUX;
     a = mm->r[i].end;
   }
   for (uint64_t a = addr; a < e;) {
     int i = find(mm, a);
-    if (i < 0) return -ENOMEM;
+    if (i < 0) return -ENOMEM_LINUX;
     gb_region r = mm->r[i];
     uint64_t oe = r.end < e ? r.end : e;
     if (r.committed) {
-      if (uc_mem_protect(m->uc, a, oe - a, up) != UC_ERR_OK) return -ENOMEM;
-      if (reprot_record(mm, i, a, oe, up) < 0) return -ENOMEM;
+      if (uc_mem_protect(m->uc, a, oe - a, up) != UC_ERR_OK) return -ENOMEM_LINUX;
+      if (reprot_record(mm, i, a, oe, up) < 0) return -ENOMEM_LINUX;
     } else if (up) { /* committing part of a reservation */
-      if (over_budget(m, oe - a)) return -ENOMEM;
-      if (carve(m, a, oe) < 0 || place(m, a, oe, up, 1, r.tag) < 0) return -ENOMEM;
+      if (over_budget(m, oe - a)) return -ENOMEM_LINUX;
+      if (carve(m, a, oe) < 0 || place(m, a, oe, up, 1, r.tag) < 0) return -ENOMEM_LINUX;
     }
     a = oe;
   }

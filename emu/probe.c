@@ -5,7 +5,6 @@
  * on each restore. What a restore cannot rewind (an address-space or thread-set change) makes
  * it fail rather than silently diverge. */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +30,19 @@ typedef struct tracked {
 
 typedef struct page_ref { uint32_t region, page; } page_ref;
 
-/* The machine fields a run changes that are not guest memory or registers. */
-typedef struct saved_counters {
-  uint64_t insns, tinsns, blocks, last_block, last_block_icount, last_block_end;
-  uint64_t idle_ns, skip_at, skip_end, wait_seq, switches, rng;
-  uint64_t nsyscalls, nunknown, fs_set_count, suppressed_signals;
-  uint32_t slice;
-  int cur, nth, next_tid, boot_phase;
+/* The machine's parts a run changes that are not guest memory or registers: the
+ * counters and the scheduler whole (their pointers, block cache and thread array, do not
+ * change while the thread set stays the same), and single fields of the others. The
+ * milestones and the boot state are not rewound: the probe keeps no trace. */
+typedef struct saved_parts {
+  gb_count count;
+  gb_sched sched;          /* the thread records are saved apart (th_saved) */
+  uint64_t skip_at, skip_end, rng, nsyscalls, nunknown, suppressed;
+  int boot_phase;
   size_t out_len[3];
   uint64_t brk_cur;
   int mm_n;
-} saved_counters;
+} saved_parts;
 
 struct gb_probe {
   gb_machine *m;
@@ -64,10 +65,10 @@ struct gb_probe {
 
   int snapped;
   uc_context *ctx;
-  saved_counters sv;
+  saved_parts sv;
   gb_thread *th_saved;   /* the thread records (their contexts are the same objects) */
   gb_region *mm_saved;
-  gb_sigaction sig_saved[65];
+  gb_sigaction sig_saved[NSIG_LINUX + 1];
   uint8_t fd_open[GB_MAX_FDS];
   gb_probe_stats st;
 };
@@ -153,7 +154,7 @@ int gb_probe_open(gb_probe **out, const gb_image *img, const gb_stack *stack,
     goto fail;
   }
   gb_machine *m = p->m;
-  m->clone_stops = 1;
+  m->sched.clone_stops = 1;
   for (int i = 0; i < nstops; i++)
     if (uc_hook_add(m->uc, &p->stop_hh[i], UC_HOOK_CODE, (void *)stop_hook, p, stops[i],
                     stops[i]) != UC_ERR_OK) {
@@ -196,7 +197,7 @@ static void cov_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
 }
 
 int gb_probe_cover(gb_probe *p, uint64_t lo, uint64_t hi, uint8_t *counters, size_t n) {
-  if (p->cov || !counters || !n || p->m->insns) return -1;
+  if (p->cov || !counters || !n || p->m->count.insns) return -1;
   p->cov = counters;
   p->ncov = n;
   return uc_hook_add(p->m->uc, &p->cov_hh, UC_HOOK_BLOCK, (void *)cov_hook, p, lo, hi - 1) ==
@@ -212,16 +213,16 @@ int gb_probe_run_to(gb_probe *p, uint64_t addr, uint64_t max_insns, gb_probe_sto
   if (!ok) return -1;
   p->target = addr;
   p->cov_prev = 0;
-  uint64_t start = m->insns;
+  uint64_t start = m->count.insns;
   m->stop = GB_STOP_NONE;
   m->stop_msg[0] = 0;
   m->o.max_insns = start + (max_insns ? max_insns : GB_EMU_DEFAULT_MAX_INSNS);
-  m->wall_start_ns = host_ns();
+  m->count.wall_start_ns = host_ns();
   gb_machine_run(m);
   p->st.runs++;
   out->kind = m->stop;
   out->pc = gb_reg(m, UC_X86_REG_RIP);
-  out->insns = m->insns - start;
+  out->insns = m->count.insns - start;
   snprintf(out->message, sizeof out->message, "%s", m->stop_msg);
   return 0;
 }
@@ -302,27 +303,24 @@ int gb_probe_snapshot(gb_probe *p) {
   gb_machine *m = p->m;
   if (p->snapped) return -1;
   /* the trace is not kept: events so far go, later ones are dropped at each restore */
-  while (m->events->child) cJSON_DeleteItemFromArray(m->events, 0);
-  m->nevents = 0;
-  saved_counters *s = &p->sv;
-  s->insns = m->insns, s->tinsns = m->tinsns, s->blocks = m->blocks;
-  s->last_block = m->last_block, s->last_block_icount = m->last_block_icount;
-  s->last_block_end = m->last_block_end, s->idle_ns = m->idle_ns;
-  s->skip_at = m->skip_at, s->skip_end = m->skip_end, s->wait_seq = m->wait_seq;
-  s->switches = m->switches, s->rng = m->rng, s->nsyscalls = m->nsyscalls;
-  s->nunknown = m->nunknown, s->fs_set_count = m->fs_set_count;
-  s->suppressed_signals = m->suppressed_signals, s->slice = m->slice;
-  s->cur = m->cur, s->nth = m->nth, s->next_tid = m->next_tid, s->boot_phase = m->boot_phase;
-  for (int i = 0; i < 3; i++) s->out_len[i] = m->out_len[i];
+  while (m->trace.events->child) cJSON_DeleteItemFromArray(m->trace.events, 0);
+  m->trace.nevents = 0;
+  saved_parts *s = &p->sv;
+  s->count = m->count;
+  s->sched = m->sched;
+  s->skip_at = m->clock.skip_at, s->skip_end = m->clock.skip_end, s->rng = m->files.rng;
+  s->nsyscalls = m->trace.nsyscalls, s->nunknown = m->trace.nunknown;
+  s->suppressed = m->sig.suppressed, s->boot_phase = m->watch.boot_phase;
+  for (int i = 0; i < 3; i++) s->out_len[i] = m->trace.out_len[i];
   s->brk_cur = m->mm.brk_cur;
   s->mm_n = m->mm.n;
-  p->th_saved = malloc((size_t)m->nth * sizeof *p->th_saved);
+  p->th_saved = malloc((size_t)m->sched.nth * sizeof *p->th_saved);
   p->mm_saved = malloc((size_t)(m->mm.n ? m->mm.n : 1) * sizeof *p->mm_saved);
   if (!p->th_saved || !p->mm_saved) return -1;
-  memcpy(p->th_saved, m->th, (size_t)m->nth * sizeof *m->th);
+  memcpy(p->th_saved, m->sched.th, (size_t)m->sched.nth * sizeof *m->sched.th);
   memcpy(p->mm_saved, m->mm.r, (size_t)m->mm.n * sizeof *m->mm.r);
-  memcpy(p->sig_saved, m->sig, sizeof m->sig);
-  for (int i = 0; i < GB_MAX_FDS; i++) p->fd_open[i] = m->fds[i].kind != FD_NONE;
+  memcpy(p->sig_saved, m->sig.act, sizeof m->sig.act);
+  for (int i = 0; i < GB_MAX_FDS; i++) p->fd_open[i] = m->files.fds[i].kind != FD_NONE;
 
   if (save_memory(p) < 0) return -1;
   if (p->reset == GB_PROBE_SNAPSHOT &&
@@ -339,35 +337,32 @@ int gb_probe_snapshot(gb_probe *p) {
 
 static int restore_machine(gb_probe *p) {
   gb_machine *m = p->m;
-  const saved_counters *s = &p->sv;
-  if (m->nth != s->nth || m->mm.n != s->mm_n || m->mm.brk_cur != s->brk_cur ||
+  const saved_parts *s = &p->sv;
+  if (m->sched.nth != s->sched.nth || m->mm.n != s->mm_n || m->mm.brk_cur != s->brk_cur ||
       memcmp(m->mm.r, p->mm_saved, (size_t)m->mm.n * sizeof *m->mm.r) != 0)
     return -1;
-  m->insns = s->insns, m->tinsns = s->tinsns, m->blocks = s->blocks;
-  m->last_block = s->last_block, m->last_block_icount = s->last_block_icount;
-  m->last_block_end = s->last_block_end, m->idle_ns = s->idle_ns;
-  m->skip_at = s->skip_at, m->skip_end = s->skip_end, m->wait_seq = s->wait_seq;
-  m->switches = s->switches, m->rng = s->rng, m->nsyscalls = s->nsyscalls;
-  m->nunknown = s->nunknown, m->fs_set_count = s->fs_set_count;
-  m->suppressed_signals = s->suppressed_signals, m->slice = s->slice;
-  m->cur = s->cur, m->next_tid = s->next_tid, m->boot_phase = s->boot_phase;
-  m->stop = GB_STOP_NONE, m->pending = PEND_NONE, m->quantum_stop = 0;
+  m->count = s->count;
+  m->sched = s->sched;
+  m->clock.skip_at = s->skip_at, m->clock.skip_end = s->skip_end, m->files.rng = s->rng;
+  m->trace.nsyscalls = s->nsyscalls, m->trace.nunknown = s->nunknown;
+  m->sig.suppressed = s->suppressed, m->watch.boot_phase = s->boot_phase;
+  m->stop = GB_STOP_NONE, m->sched.pending = PEND_NONE, m->count.quantum_stop = 0;
   for (int i = 0; i < 3; i++) {
-    m->out_len[i] = s->out_len[i];
-    if (m->out[i]) m->out[i][m->out_len[i]] = 0;
+    m->trace.out_len[i] = s->out_len[i];
+    if (m->trace.out[i]) m->trace.out[i][m->trace.out_len[i]] = 0;
   }
-  memcpy(m->th, p->th_saved, (size_t)m->nth * sizeof *m->th);
-  memcpy(m->sig, p->sig_saved, sizeof m->sig);
+  memcpy(m->sched.th, p->th_saved, (size_t)m->sched.nth * sizeof *m->sched.th);
+  memcpy(m->sig.act, p->sig_saved, sizeof m->sig.act);
   for (int i = 0; i < GB_MAX_FDS; i++) {
-    gb_fd *f = &m->fds[i];
+    gb_fd *f = &m->files.fds[i];
     if (p->fd_open[i] || f->kind == FD_NONE) continue;
     free(f->data);
     free(f->ep);
     free(f->path);
     memset(f, 0, sizeof *f);
   }
-  while (m->events->child) cJSON_DeleteItemFromArray(m->events, 0);
-  m->nevents = 0;
+  while (m->trace.events->child) cJSON_DeleteItemFromArray(m->trace.events, 0);
+  m->trace.nevents = 0;
   return 0;
 }
 

@@ -5,29 +5,26 @@
  * quantum of blocks; the next runnable thread in tid order after it runs. When every
  * thread is blocked the virtual clock jumps to the earliest deadline; when none has a
  * deadline the run stops as a deadlock. Same inputs, same interleaving. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "machine.h"
 
-gb_thread *gb_cur(gb_machine *m) { return &m->th[m->cur]; }
-
 gb_thread *gb_thread_new(gb_machine *m) {
-  if (m->nth == m->cap_th) {
-    int nc = m->cap_th ? m->cap_th * 2 : 16;
-    gb_thread *nt = realloc(m->th, (size_t)nc * sizeof *nt);
+  if (m->sched.nth == m->sched.cap) {
+    int nc = m->sched.cap ? m->sched.cap * 2 : 16;
+    gb_thread *nt = realloc(m->sched.th, (size_t)nc * sizeof *nt);
     if (!nt) return NULL;
-    m->th = nt;
-    m->cap_th = nc;
+    m->sched.th = nt;
+    m->sched.cap = nc;
   }
-  gb_thread *t = &m->th[m->nth];
+  gb_thread *t = &m->sched.th[m->sched.nth];
   memset(t, 0, sizeof *t);
   if (uc_context_alloc(m->uc, &t->ctx) != UC_ERR_OK) return NULL;
-  t->tid = m->next_tid++;
+  t->tid = m->sched.next_tid++;
   t->state = TH_RUN;
   t->deadline = GB_NEVER;
-  m->nth++;
+  m->sched.nth++;
   return t;
 }
 
@@ -35,9 +32,49 @@ void gb_block(gb_machine *m, gb_th_state st, uint64_t deadline) {
   gb_thread *t = gb_cur(m);
   t->state = st;
   t->deadline = deadline;
-  t->wait_seq = ++m->wait_seq;
-  m->pending = PEND_BLOCK;
+  t->wait_seq = ++m->sched.wait_seq;
+  gb_sched_request(m, PEND_BLOCK);
+}
+
+void gb_sched_request(gb_machine *m, gb_pending p) {
+  m->sched.pending = p;
   uc_emu_stop(m->uc);
+}
+
+int gb_sched_live(gb_machine *m) {
+  int live = 0;
+  for (int i = 0; i < m->sched.nth; i++) live += m->sched.th[i].state != TH_EXITED;
+  return live;
+}
+
+void gb_sched_clone(gb_machine *m) {
+  const gb_clone_req *rq = &m->sched.clone;
+  gb_thread *parent = gb_cur(m), *child = &m->sched.th[rq->child];
+  if (uc_context_save(m->uc, parent->ctx) != UC_ERR_OK) {
+    gb_stop(m, GB_STOP_ERROR, "uc_context_save failed");
+    return;
+  }
+  gb_set_reg(m, UC_X86_REG_RAX, 0);
+  gb_set_reg(m, UC_X86_REG_RSP, rq->stack);
+  if (rq->flags & CLONE_SETTLS_LINUX) {
+    gb_set_reg(m, UC_X86_REG_FS_BASE, rq->tls);
+    child->fs_base = rq->tls;
+  } else {
+    child->fs_base = parent->fs_base;
+  }
+  if (uc_context_save(m->uc, child->ctx) != UC_ERR_OK ||
+      uc_context_restore(m->uc, parent->ctx) != UC_ERR_OK) {
+    gb_stop(m, GB_STOP_ERROR, "uc_context save/restore failed");
+    return;
+  }
+  child->state = TH_RUN;
+}
+
+void gb_sched_free(gb_machine *m) {
+  for (int i = 0; i < m->sched.nth; i++) uc_context_free(m->sched.th[i].ctx);
+  free(m->sched.th);
+  m->sched.th = NULL;
+  m->sched.nth = m->sched.cap = 0;
 }
 
 static void wake(gb_thread *t, uint64_t rax) {
@@ -51,8 +88,8 @@ int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n) {
   int woken = 0;
   while (woken < n) {
     gb_thread *best = NULL;
-    for (int i = 0; i < m->nth; i++) {
-      gb_thread *t = &m->th[i];
+    for (int i = 0; i < m->sched.nth; i++) {
+      gb_thread *t = &m->sched.th[i];
       if (t->state == TH_FUTEX && t->futex_addr == addr && (t->futex_bitset & bitset) &&
           (!best || t->wait_seq < best->wait_seq))
         best = t;
@@ -65,22 +102,22 @@ int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n) {
 }
 
 void gb_wake_epoll(gb_machine *m) {
-  for (int i = 0; i < m->nth; i++)
-    if (m->th[i].state == TH_EPOLL) wake(&m->th[i], 0);
+  for (int i = 0; i < m->sched.nth; i++)
+    if (m->sched.th[i].state == TH_EPOLL) wake(&m->sched.th[i], 0);
 }
 
 void gb_sched_expire(gb_machine *m) {
   uint64_t now = gb_now_ns(m);
-  for (int i = 0; i < m->nth; i++) {
-    gb_thread *t = &m->th[i];
+  for (int i = 0; i < m->sched.nth; i++) {
+    gb_thread *t = &m->sched.th[i];
     if (t->state == TH_RUN || t->state == TH_EXITED || t->deadline > now) continue;
-    wake(t, t->state == TH_FUTEX ? (uint64_t)-ETIMEDOUT : 0);
+    wake(t, t->state == TH_FUTEX ? (uint64_t)-ETIMEDOUT_LINUX : 0);
   }
 }
 
 int gb_sched_others_runnable(gb_machine *m) {
-  for (int i = 0; i < m->nth; i++)
-    if (i != m->cur && m->th[i].state == TH_RUN) return 1;
+  for (int i = 0; i < m->sched.nth; i++)
+    if (i != m->sched.cur && m->sched.th[i].state == TH_RUN) return 1;
   return 0;
 }
 
@@ -98,17 +135,17 @@ int gb_sched_next(gb_machine *m) {
   for (;;) {
     gb_sched_expire(m);
     int next = -1;
-    for (int k = 1; k <= m->nth; k++) {
-      int i = (m->cur + k) % m->nth;
-      if (m->th[i].state == TH_RUN) {
+    for (int k = 1; k <= m->sched.nth; k++) {
+      int i = (m->sched.cur + k) % m->sched.nth;
+      if (m->sched.th[i].state == TH_RUN) {
         next = i;
         break;
       }
     }
     if (next >= 0) {
-      gb_thread *t = &m->th[next];
-      if (next != m->cur) m->switches++;
-      m->cur = next;
+      gb_thread *t = &m->sched.th[next];
+      if (next != m->sched.cur) m->sched.switches++;
+      m->sched.cur = next;
       t->runs++;
       if (uc_context_restore(m->uc, t->ctx) != UC_ERR_OK) {
         gb_stop(m, GB_STOP_ERROR, "uc_context_restore failed");
@@ -118,16 +155,16 @@ int gb_sched_next(gb_machine *m) {
         gb_set_reg(m, UC_X86_REG_RAX, t->rax);
         t->has_rax = 0;
       }
-      m->slice = 0;
+      m->count.slice = 0;
       return 0;
     }
     /* nobody can run: jump the clock to the earliest deadline */
     uint64_t best = GB_NEVER;
     int live = 0;
-    for (int i = 0; i < m->nth; i++) {
-      if (m->th[i].state == TH_EXITED) continue;
+    for (int i = 0; i < m->sched.nth; i++) {
+      if (m->sched.th[i].state == TH_EXITED) continue;
       live++;
-      if (m->th[i].deadline < best) best = m->th[i].deadline;
+      if (m->sched.th[i].deadline < best) best = m->sched.th[i].deadline;
     }
     if (!live) {
       gb_stop(m, GB_STOP_EXIT, "every thread exited");
@@ -139,6 +176,6 @@ int gb_sched_next(gb_machine *m) {
       return -1;
     }
     uint64_t now = gb_now_ns(m);
-    if (best > now) m->idle_ns += best - now;
+    if (best > now) m->sched.idle_ns += best - now;
   }
 }

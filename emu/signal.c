@@ -28,27 +28,15 @@
 
 #include "machine.h"
 
-#define SA_SIGINFO_ 0x4ULL
-#define SA_ONSTACK_ 0x08000000ULL
-#define SA_RESTORER_ 0x04000000ULL
-#define SA_NODEFER_ 0x40000000ULL
-#define SA_RESETHAND_ 0x80000000ULL
-#define SS_ONSTACK_ 1
-#define SS_DISABLE_ 2
-#define SS_AUTODISARM_ (1U << 31)
-
-#define SIGILL_ 4
-#define SIGFPE_ 8
-#define SIGSEGV_ 11
-
 /* struct rt_sigframe (64-bit): pretcode, ucontext, siginfo */
 #define FR_UC 8
 #define UC_STACK (FR_UC + 16)
 #define UC_MCTX (FR_UC + 40) /* struct sigcontext */
 #define UC_SIGMASK (FR_UC + 296)
 #define FR_INFO (FR_UC + 304)
-#define FRAME_SIZE (FR_INFO + 128) /* 440 */
-#define FXSAVE_SIZE 512
+#define FRAME_SIZE GB_SIGFRAME_SIZE /* FR_INFO + 128 */
+#define FXSAVE_SIZE GB_FXSAVE_SIZE
+_Static_assert(FR_INFO + 128 == GB_SIGFRAME_SIZE, "struct rt_sigframe is 440 bytes");
 /* struct sigcontext, from uc_mcontext */
 #define SC_RSP (15 * 8)
 #define SC_RIP (16 * 8)
@@ -68,15 +56,7 @@ static const int sc_regs[16] = {
     UC_X86_REG_R14, UC_X86_REG_R15, UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RBP, UC_X86_REG_RBX,
     UC_X86_REG_RDX, UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RSP};
 
-typedef struct gb_sigfault {
-  int signo, code, trapno;
-  uint64_t addr, err, cr2; /* si_addr; the trap's error code; cr2 (page faults only) */
-  int page_fault;
-} gb_sigfault;
-
-static const char *signame(int s) {
-  return s == SIGSEGV_ ? "SIGSEGV" : s == SIGFPE_ ? "SIGFPE" : s == SIGILL_ ? "SIGILL" : "?";
-}
+static const char *signame(int s) { return gb_signal_name_linux(s); }
 
 static void put16(unsigned char *b, size_t off, uint16_t v) { memcpy(b + off, &v, 2); }
 static void put32(unsigned char *b, size_t off, uint32_t v) { memcpy(b + off, &v, 4); }
@@ -87,57 +67,88 @@ static uint64_t get64(const unsigned char *b, size_t off) {
   return v;
 }
 
-/* A PROT_NONE reservation (kept out of Unicorn, so Unicorn calls it unmapped) is a VMA to
- * Linux: an access there is SEGV_ACCERR, not SEGV_MAPERR. */
-static int reserved(gb_machine *m, uint64_t addr) {
-  for (int i = 0; i < m->mm.n; i++)
-    if (addr >= m->mm.r[i].start && addr < m->mm.r[i].end) return 1;
-  return 0;
-}
-
 /* What Linux would raise for the current fault stop: 0, or -1 when it is not one goboot
  * delivers (then it stays a fault stop). */
 static int classify(gb_machine *m, gb_sigfault *f) {
   memset(f, 0, sizeof *f);
   uint64_t rip = gb_reg(m, UC_X86_REG_RIP);
-  if (m->fault_intr) {
-    switch (m->fault_intr - 1) {
-    case 0: *f = (gb_sigfault){SIGFPE_, 1 /* FPE_INTDIV */, 0, rip, 0, 0, 0}; return 0;
-    case 6: *f = (gb_sigfault){SIGILL_, 2 /* ILL_ILLOPN */, 6, rip, 0, 0, 0}; return 0;
-    case 13: *f = (gb_sigfault){SIGSEGV_, 0x80 /* SI_KERNEL */, 13, 0, 0, 0, 0}; return 0;
+  if (m->fault.intr) {
+    switch (m->fault.intr - 1) {
+    case X86_TRAP_DE_LINUX:
+      *f = (gb_sigfault){SIGFPE_LINUX, FPE_INTDIV_LINUX, X86_TRAP_DE_LINUX, rip, 0, 0, 0};
+      return 0;
+    case X86_TRAP_UD_LINUX:
+      *f = (gb_sigfault){SIGILL_LINUX, ILL_ILLOPN_LINUX, X86_TRAP_UD_LINUX, rip, 0, 0, 0};
+      return 0;
+    case X86_TRAP_GP_LINUX:
+      *f = (gb_sigfault){SIGSEGV_LINUX, SI_KERNEL_LINUX, X86_TRAP_GP_LINUX, 0, 0, 0, 0};
+      return 0;
     default: return -1;
     }
   }
-  switch (m->fault_err) {
-  case UC_ERR_INSN_INVALID: *f = (gb_sigfault){SIGILL_, 2, 6, rip, 0, 0, 0}; return 0;
+  switch (m->fault.err) {
+  case UC_ERR_INSN_INVALID:
+    *f = (gb_sigfault){SIGILL_LINUX, ILL_ILLOPN_LINUX, X86_TRAP_UD_LINUX, rip, 0, 0, 0};
+    return 0;
   case UC_ERR_READ_UNMAPPED: case UC_ERR_WRITE_UNMAPPED: case UC_ERR_FETCH_UNMAPPED:
   case UC_ERR_READ_PROT: case UC_ERR_WRITE_PROT: case UC_ERR_FETCH_PROT: break;
   default: return -1;
   }
-  if (!m->bad_seen) return -1;
-  int prot = m->bad_type == UC_MEM_READ_PROT || m->bad_type == UC_MEM_WRITE_PROT ||
-             m->bad_type == UC_MEM_FETCH_PROT;
-  int write = m->bad_type == UC_MEM_WRITE_UNMAPPED || m->bad_type == UC_MEM_WRITE_PROT;
-  int fetch = m->bad_type == UC_MEM_FETCH_UNMAPPED || m->bad_type == UC_MEM_FETCH_PROT;
-  f->signo = SIGSEGV_;
-  f->code = prot || reserved(m, m->bad_addr) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
-  f->trapno = 14;
+  if (!m->fault.bad_seen) return -1;
+  int prot = m->fault.bad_type == UC_MEM_READ_PROT || m->fault.bad_type == UC_MEM_WRITE_PROT ||
+             m->fault.bad_type == UC_MEM_FETCH_PROT;
+  int write = m->fault.bad_type == UC_MEM_WRITE_UNMAPPED || m->fault.bad_type == UC_MEM_WRITE_PROT;
+  int fetch = m->fault.bad_type == UC_MEM_FETCH_UNMAPPED || m->fault.bad_type == UC_MEM_FETCH_PROT;
+  f->signo = SIGSEGV_LINUX;
+  f->code = prot || gb_mm_reserved(m, m->fault.bad_addr) ? SEGV_ACCERR_LINUX : SEGV_MAPERR_LINUX;
+  f->trapno = X86_TRAP_PF_LINUX;
   /* page-fault error code: present (a mapped page with the wrong rights), write, user,
    * instruction fetch */
-  f->err = (prot ? 1u : 0u) | (write ? 2u : 0u) | 4u | (fetch ? 0x10u : 0u);
-  f->addr = f->cr2 = m->bad_addr;
+  f->err = (prot ? X86_PF_PROT_LINUX : 0) | (write ? X86_PF_WRITE_LINUX : 0) | X86_PF_USER_LINUX |
+           (fetch ? X86_PF_INSTR_LINUX : 0);
+  f->addr = f->cr2 = m->fault.bad_addr;
   f->page_fault = 1;
   return 0;
 }
 
 static int deliverable(gb_machine *m, int sig) {
-  const gb_sigaction *sa = &m->sig[sig];
-  return sa->handler > 1 && (sa->flags & SA_RESTORER_) && !(gb_cur(m)->sigmask & (1ULL << (sig - 1)));
+  const gb_sigaction *sa = &m->sig.act[sig];
+  return sa->handler > SIG_IGN_LINUX && (sa->flags & SA_RESTORER_LINUX) &&
+         !(gb_cur(m)->sigmask & SIG_BIT_LINUX(sig));
+}
+
+/* sas_ss_flags()'s on_sig_stack: SP inside (ss_sp, ss_sp + ss_size]. */
+static int on_stack(uint64_t ss_sp, uint64_t ss_size, int ss_flags, uint64_t sp) {
+  if (!ss_size || ((uint32_t)ss_flags & SS_AUTODISARM_LINUX)) return 0;
+  return sp > ss_sp && sp - ss_sp <= ss_size;
 }
 
 static int on_altstack(const gb_thread *t, uint64_t sp) {
-  if (!t->ss_size || ((uint32_t)t->ss_flags & SS_AUTODISARM_)) return 0;
-  return sp > t->ss_sp && sp - t->ss_sp <= t->ss_size;
+  return on_stack(t->ss_sp, t->ss_size, t->ss_flags, sp);
+}
+
+gb_sigframe_plan gb_sigframe_place(uint64_t rsp, uint64_t flags, uint64_t ss_sp,
+                                   uint64_t ss_size, int ss_flags) {
+  gb_sigframe_plan pl = {0, 0, 0, 0};
+  uint64_t sp = rsp - 128; /* the red zone */
+  int nested = on_stack(ss_sp, ss_size, ss_flags, rsp), entering = 0;
+  if ((flags & SA_ONSTACK_LINUX) && ss_size && !on_stack(ss_sp, ss_size, ss_flags, sp)) {
+    sp = ss_sp + ss_size;
+    entering = 1;
+  }
+  pl.fpstate = (sp - FXSAVE_SIZE) & ~63ULL;
+  /* RSP at the handler ≡ 8 (mod 16), as right after a call */
+  pl.frame = ((pl.fpstate - FRAME_SIZE) & ~15ULL) - 8;
+  pl.on_altstack = nested || entering;
+  pl.overflows = pl.on_altstack && !(pl.frame > ss_sp && pl.frame - ss_sp <= ss_size);
+  return pl;
+}
+
+void gb_signal_delivered(uint64_t *mask, gb_sigaction *sa, int signo) {
+  *mask |= sa->mask;
+  if (!(sa->flags & SA_NODEFER_LINUX)) *mask |= SIG_BIT_LINUX(signo);
+  *mask &= ~(SIG_BIT_LINUX(SIGKILL_LINUX) | SIG_BIT_LINUX(SIGSTOP_LINUX));
+  if (sa->flags & SA_RESETHAND_LINUX) *sa = (gb_sigaction){0, 0, 0, 0};
 }
 
 static void fxsave_image(gb_machine *m, unsigned char *fx) {
@@ -202,20 +213,13 @@ static void fpu_restore(gb_machine *m, const unsigned char *fx) {
  * would kill the process with SIGSEGV, cannot write the frame). */
 static int deliver(gb_machine *m, const gb_sigfault *f) {
   gb_thread *t = gb_cur(m);
-  gb_sigaction *sa = &m->sig[f->signo];
+  gb_sigaction *sa = &m->sig.act[f->signo];
   uint64_t rsp = gb_reg(m, UC_X86_REG_RSP), rip = gb_reg(m, UC_X86_REG_RIP);
-  uint64_t sp = rsp - 128; /* red zone */
-  int nested = on_altstack(t, rsp), entering = 0;
-  if ((sa->flags & SA_ONSTACK_) && t->ss_size && !on_altstack(t, sp)) {
-    sp = t->ss_sp + t->ss_size;
-    entering = 1;
-  }
-  uint64_t fp = (sp - FXSAVE_SIZE) & ~63ULL;
-  uint64_t frame = ((fp - FRAME_SIZE) & ~15ULL) - 8;
+  gb_sigframe_plan pl = gb_sigframe_place(rsp, sa->flags, t->ss_sp, t->ss_size, t->ss_flags);
+  uint64_t fp = pl.fpstate, frame = pl.frame;
   char b[160];
-  if ((nested || entering) && !(frame > t->ss_sp && frame - t->ss_sp <= t->ss_size)) {
-    m->stop = GB_STOP_NONE;
-    gb_stop(m, GB_STOP_FAULT, "%s at 0x%llx (%s): the signal frame overflows the alternate stack",
+  if (pl.overflows) {
+    gb_stop_replace(m, GB_STOP_FAULT, "%s at 0x%llx (%s): the signal frame overflows the alternate stack",
             signame(f->signo), (unsigned long long)rip, gb_sym_name(m, rip, b, sizeof b));
     return -1;
   }
@@ -225,7 +229,7 @@ static int deliver(gb_machine *m, const gb_sigfault *f) {
   put64(fr, 0, sa->restorer);
   put64(fr, FR_UC, 2 | 4); /* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS (no XSAVE) */
   put64(fr, UC_STACK, t->ss_sp);
-  put32(fr, UC_STACK + 8, t->ss_size ? (uint32_t)t->ss_flags : SS_DISABLE_);
+  put32(fr, UC_STACK + 8, t->ss_size ? (uint32_t)t->ss_flags : SS_DISABLE_LINUX);
   put64(fr, UC_STACK + 16, t->ss_size);
   for (int i = 0; i < 16; i++) put64(fr, UC_MCTX + 8 * (size_t)i, gb_reg(m, sc_regs[i]));
   put64(fr, UC_MCTX + SC_RIP, rip);
@@ -240,19 +244,18 @@ static int deliver(gb_machine *m, const gb_sigfault *f) {
   put64(fr, UC_MCTX + SC_CR2, t->sig_cr2);
   put64(fr, UC_MCTX + SC_FPSTATE, fp);
   put64(fr, UC_SIGMASK, t->sigmask);
-  if (sa->flags & SA_SIGINFO_) {
+  if (sa->flags & SA_SIGINFO_LINUX) {
     put32(fr, FR_INFO, (uint32_t)f->signo);
     put32(fr, FR_INFO + 8, (uint32_t)f->code);
     put64(fr, FR_INFO + 16, f->addr);
   }
   if (gb_write(m, fp, fx, sizeof fx) < 0 || gb_write(m, frame, fr, sizeof fr) < 0) {
-    m->stop = GB_STOP_NONE;
-    gb_stop(m, GB_STOP_FAULT, "%s at 0x%llx (%s): cannot write the signal frame at 0x%llx",
+    gb_stop_replace(m, GB_STOP_FAULT, "%s at 0x%llx (%s): cannot write the signal frame at 0x%llx",
             signame(f->signo), (unsigned long long)rip, gb_sym_name(m, rip, b, sizeof b),
             (unsigned long long)frame);
     return -1;
   }
-  cJSON *ev = gb_trace_event(m, "signal");
+  cJSON *ev = gb_trace_event(m, GB_EV_SIGNAL);
   if (ev) {
     cJSON_AddNumberToObject(ev, "signo", f->signo);
     cJSON_AddStringToObject(ev, "signal", signame(f->signo));
@@ -263,7 +266,7 @@ static int deliver(gb_machine *m, const gb_sigfault *f) {
     cJSON_AddNumberToObject(ev, "tid", t->tid);
     cJSON_AddStringToObject(ev, "handler", gb_sym_name(m, sa->handler, b, sizeof b));
     cJSON_AddItemToObject(ev, "frame", gb_hex(frame));
-    cJSON_AddBoolToObject(ev, "altstack", nested || entering);
+    cJSON_AddBoolToObject(ev, "altstack", pl.on_altstack);
   }
   gb_set_reg(m, UC_X86_REG_RDI, (uint64_t)f->signo);
   gb_set_reg(m, UC_X86_REG_RSI, frame + FR_INFO);
@@ -273,18 +276,12 @@ static int deliver(gb_machine *m, const gb_sigfault *f) {
   gb_set_reg(m, UC_X86_REG_RIP, sa->handler);
   gb_set_reg(m, UC_X86_REG_EFLAGS, gb_reg(m, UC_X86_REG_EFLAGS) & ~0x10500ULL); /* DF RF TF */
   fpu_init_state(m);
-  t->sigmask |= sa->mask;
-  if (!(sa->flags & SA_NODEFER_)) t->sigmask |= 1ULL << (f->signo - 1);
-  t->sigmask &= ~((1ULL << 8) | (1ULL << 18)); /* SIGKILL, SIGSTOP */
-  if (sa->flags & SA_RESETHAND_) memset(sa, 0, sizeof *sa);
+  gb_signal_delivered(&t->sigmask, sa, f->signo);
   t->sig_depth++;
   /* the stop is consumed: the run goes on in the handler */
   m->stop = GB_STOP_NONE;
   m->stop_msg[0] = 0;
-  m->fault_intr = 0;
-  m->fault_err = UC_ERR_OK;
-  m->fault_in_block = 0;
-  m->bad_seen = 0;
+  gb_fault_clear(m);
   return 0;
 }
 
@@ -307,7 +304,7 @@ void gb_signal_sigreturn(gb_machine *m) {
     gb_stop(m, GB_STOP_FAULT, "rt_sigreturn: bad fpstate at 0x%llx", (unsigned long long)fpp);
     return;
   }
-  t->sigmask = get64(fr, UC_SIGMASK) & ~((1ULL << 8) | (1ULL << 18));
+  t->sigmask = get64(fr, UC_SIGMASK) & ~(SIG_BIT_LINUX(SIGKILL_LINUX) | SIG_BIT_LINUX(SIGSTOP_LINUX));
   for (int i = 0; i < 16; i++) gb_set_reg(m, sc_regs[i], get64(fr, UC_MCTX + 8 * (size_t)i));
   uint64_t rip = get64(fr, UC_MCTX + SC_RIP), rsp = get64(fr, UC_MCTX + SC_RSP);
   gb_set_reg(m, UC_X86_REG_RIP, rip);
@@ -324,10 +321,10 @@ void gb_signal_sigreturn(gb_machine *m) {
     t->ss_sp = get64(fr, UC_STACK);
     t->ss_size = get64(fr, UC_STACK + 16);
     t->ss_flags = (int)fl32;
-    if (fl32 & SS_DISABLE_) t->ss_sp = t->ss_size = 0;
+    if (fl32 & SS_DISABLE_LINUX) t->ss_sp = t->ss_size = 0;
   }
   if (t->sig_depth > 0) t->sig_depth--;
-  cJSON *ev = gb_trace_event(m, "sigreturn");
+  cJSON *ev = gb_trace_event(m, GB_EV_SIGRETURN);
   if (ev) {
     char b[160];
     cJSON_AddItemToObject(ev, "pc", gb_hex(rip));
@@ -346,13 +343,13 @@ static int try_deliver(gb_machine *m) {
 }
 
 gb_machine *gb_replay_to_fault(gb_machine *m) {
-  if (!m->fault_in_block || !m->nth) return NULL;
-  gb_sigpoint p = {m->tinsns - m->last_block_icount, m->last_block, m->last_block_end,
-                   m->bad_addr, gb_cur(m)->tid};
-  gb_sigpoint *pts = malloc(((size_t)m->nsigpts + 1) * sizeof *pts);
+  if (!m->fault.in_block || !m->sched.nth) return NULL;
+  gb_sigpoint p = {m->count.tinsns - m->count.last_block_icount, m->count.last_block, m->count.last_block_end,
+                   m->fault.bad_addr, gb_cur(m)->tid};
+  gb_sigpoint *pts = malloc(((size_t)m->sig.npts + 1) * sizeof *pts);
   if (!pts) return NULL;
-  if (m->nsigpts) memcpy(pts, m->sigpts, (size_t)m->nsigpts * sizeof *pts);
-  pts[m->nsigpts] = p;
+  if (m->sig.npts) memcpy(pts, m->sig.pts, (size_t)m->sig.npts * sizeof *pts);
+  pts[m->sig.npts] = p;
   gb_emu_opts o = m->o;
   o.echo = 0;        /* m has echoed the output already */
   o.exact_insns = 0; /* budgets count per block */
@@ -363,16 +360,16 @@ gb_machine *gb_replay_to_fault(gb_machine *m) {
     free(pts);
     return NULL;
   }
-  l->sigpts = pts;
-  l->nsigpts = m->nsigpts + 1;
+  l->sig.pts = pts;
+  l->sig.npts = m->sig.npts + 1;
   uint64_t user_max = m->o.max_insns;
   for (;;) {
-    const gb_sigpoint *next = &l->sigpts[l->next_sigpt];
+    const gb_sigpoint *next = &l->sig.pts[l->sig.next_pt];
     l->o.max_insns = next->before;
-    if (l->insns != next->before) gb_machine_run(l);
-    if (l->insns == next->before && (l->stop == GB_STOP_BUDGET || l->stop == GB_STOP_NONE)) {
+    if (l->count.insns != next->before) gb_machine_run(l);
+    if (l->count.insns == next->before && (l->stop == GB_STOP_BUDGET || l->stop == GB_STOP_NONE)) {
       if (gb_fault_step(l, next) < 0) break;
-      if (++l->next_sigpt == l->nsigpts) {
+      if (++l->sig.next_pt == l->sig.npts) {
         l->o.max_insns = user_max;
         l->res = m->res;
         return l; /* stopped at the fault, exact */
@@ -380,7 +377,7 @@ gb_machine *gb_replay_to_fault(gb_machine *m) {
       if (!try_deliver(l)) break;
       continue;
     }
-    if (l->stop == GB_STOP_FAULT && !l->fault_in_block && try_deliver(l)) continue;
+    if (l->stop == GB_STOP_FAULT && !l->fault.in_block && try_deliver(l)) continue;
     break;
   }
   gb_machine_close(l);
@@ -394,11 +391,11 @@ void gb_machine_run_signals(gb_machine **pm) {
     if (m->stop != GB_STOP_FAULT) return;
     gb_sigfault f;
     if (classify(m, &f) < 0 || !deliverable(m, f.signo)) return;
-    if (m->fault_in_block) {
+    if (m->fault.in_block) {
       gb_machine *l = gb_replay_to_fault(m);
       if (!l) return; /* diverged: stays a fault, located (or not) as before */
       l->o.echo = m->o.echo;
-      l->wall_start_ns = m->wall_start_ns;
+      l->count.wall_start_ns = m->count.wall_start_ns;
       gb_machine_close(m);
       *pm = m = l;
     }

@@ -1,5 +1,4 @@
 /* sys_mem.c — memory syscalls over the address-space manager (mm.c). */
-#include <errno.h>
 #include <string.h>
 
 #include "sys.h"
@@ -29,21 +28,21 @@ int64_t gb_sys_brk(gb_machine *m, const uint64_t *a, cJSON *ev) {
 int64_t gb_sys_madvise(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)m;
   (void)ev;
-  return (a[0] & (GB_PAGE - 1)) ? -EINVAL : 0;
+  return (a[0] & (GB_PAGE - 1)) ? -EINVAL_LINUX : 0;
 }
 
 int64_t gb_sys_mincore(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  if (a[0] & (GB_PAGE - 1)) return -EINVAL;
+  if (a[0] & (GB_PAGE - 1)) return -EINVAL_LINUX;
   uint64_t pages = GB_PAGE_UP(a[1]) / GB_PAGE;
   for (uint64_t i = 0; i < pages; i++) {
     uint64_t pg = a[0] + i * GB_PAGE;
     unsigned char b;
-    if (uc_mem_read(m->uc, pg, &b, 1) != UC_ERR_OK) return -ENOMEM;
+    if (uc_mem_read(m->uc, pg, &b, 1) != UC_ERR_OK) return -ENOMEM_LINUX;
   }
   unsigned char one = 1;
   for (uint64_t i = 0; i < pages; i++)
-    if (gb_write(m, a[2] + i, &one, 1) < 0) return -EFAULT;
+    if (gb_write(m, a[2] + i, &one, 1) < 0) return -EFAULT_LINUX;
   return 0;
 }
 
@@ -51,5 +50,5 @@ int64_t gb_sys_mremap(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)m;
   (void)a;
   (void)ev;
-  return -ENOMEM; /* Go never moves a mapping; refuse rather than guess */
+  return -ENOMEM_LINUX; /* Go never moves a mapping; refuse rather than guess */
 }

@@ -1,22 +1,18 @@
 /* sys_misc.c — identity, limits, randomness and the FS base: fixed answers that do
  * not depend on the host (pid 1000, tids from 1000, uid 1000, Linux 6.1 x86_64). */
-#include <errno.h>
 #include <string.h>
 
 #include "sys.h"
 
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
 #define GB_PID 1000
 #define GB_PPID 999
 #define GB_UID 1000
 
 int64_t gb_sys_arch_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  if (a[0] == ARCH_SET_FS) {
-    if (a[1] >= 0x800000000000ULL) return -EPERM; /* not a canonical user address */
+  if (a[0] == ARCH_SET_FS_LINUX) {
+    if (a[1] >= GB_USER_TOP) return -EPERM_LINUX; /* do_arch_prctl_64: >= TASK_SIZE_MAX */
     gb_set_reg(m, UC_X86_REG_FS_BASE, a[1]);
     gb_cur(m)->fs_base = a[1];
-    m->fs_set_count++;
     if (ev) {
       char b[160];
       cJSON_AddStringToObject(ev, "fs_in", gb_sym_name(m, a[1], b, sizeof b));
@@ -31,52 +27,57 @@ int64_t gb_sys_arch_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
     }
     return 0;
   }
-  if (a[0] == ARCH_GET_FS) {
+  if (a[0] == ARCH_GET_FS_LINUX) {
     uint64_t fs = gb_reg(m, UC_X86_REG_FS_BASE);
-    return gb_write_u64(m, a[1], fs) < 0 ? -EFAULT : 0;
+    return gb_write_u64(m, a[1], fs) < 0 ? -EFAULT_LINUX : 0;
   }
-  return -EINVAL;
+  return -EINVAL_LINUX;
 }
 
+/* struct new_utsname: six 65-byte fields, in this order. The trace shows them (the
+ * syscall's "out"), so a golden sees what the guest was told. */
+static const char *const utsname_fields[6][2] = {
+  {"sysname", "Linux"},   {"nodename", "goboot"},  {"release", "6.1.0-goboot"},
+  {"version", "#1 SMP PREEMPT_DYNAMIC"}, {"machine", "x86_64"}, {"domainname", "(none)"}};
+
 int64_t gb_sys_uname(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
   char u[6][65];
   memset(u, 0, sizeof u);
-  strcpy(u[0], "Linux");
-  strcpy(u[1], "goboot");
-  strcpy(u[2], "6.1.0-goboot");
-  strcpy(u[3], "#1 SMP PREEMPT_DYNAMIC");
-  strcpy(u[4], "x86_64");
-  strcpy(u[5], "(none)");
-  return gb_write(m, a[0], u, sizeof u) < 0 ? -EFAULT : 0;
+  for (int i = 0; i < 6; i++) snprintf(u[i], sizeof u[i], "%s", utsname_fields[i][1]);
+  if (gb_write(m, a[0], u, sizeof u) < 0) return -EFAULT_LINUX;
+  if (ev) {
+    cJSON *o = cJSON_AddObjectToObject(ev, "out");
+    for (int i = 0; i < 6; i++) cJSON_AddStringToObject(o, utsname_fields[i][0], u[i]);
+  }
+  return 0;
 }
 
 static void limit(uint64_t res, uint64_t v[2]) {
   switch (res) {
-  case 3: v[0] = 8ULL << 20; v[1] = ~0ULL; break;   /* RLIMIT_STACK */
-  case 7: v[0] = 20000; v[1] = 20000; break;         /* RLIMIT_NOFILE (UNICORN-NOTES §5) */
-  case 6: v[0] = v[1] = 63704; break;                /* RLIMIT_NPROC */
-  case 4: v[0] = 0; v[1] = ~0ULL; break;             /* RLIMIT_CORE */
-  default: v[0] = v[1] = ~0ULL; break;               /* unlimited */
+  case RLIMIT_STACK_LINUX: v[0] = 8ULL << 20; v[1] = RLIM_INFINITY_LINUX; break;
+  case RLIMIT_NOFILE_LINUX: v[0] = 20000; v[1] = 20000; break; /* UNICORN-NOTES §5 */
+  case RLIMIT_NPROC_LINUX: v[0] = v[1] = 63704; break;
+  case RLIMIT_CORE_LINUX: v[0] = 0; v[1] = RLIM_INFINITY_LINUX; break;
+  default: v[0] = v[1] = RLIM_INFINITY_LINUX; break;
   }
 }
 
 int64_t gb_sys_getrlimit(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  if (a[0] > 15) return -EINVAL;
+  if (a[0] >= RLIM_NLIMITS_LINUX) return -EINVAL_LINUX;
   uint64_t v[2];
   limit(a[0], v);
-  return gb_write(m, a[1], v, sizeof v) < 0 ? -EFAULT : 0;
+  return gb_write(m, a[1], v, sizeof v) < 0 ? -EFAULT_LINUX : 0;
 }
 
 int64_t gb_sys_prlimit64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  if (a[1] > 15) return -EINVAL;
-  if (a[0] != 0 && a[0] != GB_PID) return -ESRCH;
+  if (a[1] >= RLIM_NLIMITS_LINUX) return -EINVAL_LINUX;
+  if (a[0] != 0 && a[0] != GB_PID) return -ESRCH_LINUX;
   uint64_t v[2];
   limit(a[1], v);
-  if (a[3] && gb_write(m, a[3], v, sizeof v) < 0) return -EFAULT;
-  return a[2] ? -EPERM : 0; /* limits are fixed: raising or lowering them is refused */
+  if (a[3] && gb_write(m, a[3], v, sizeof v) < 0) return -EFAULT_LINUX;
+  return a[2] ? -EPERM_LINUX : 0; /* limits are fixed: raising or lowering them is refused */
 }
 
 int64_t gb_sys_getrandom(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -86,7 +87,7 @@ int64_t gb_sys_getrandom(gb_machine *m, const uint64_t *a, cJSON *ev) {
   for (uint64_t done = 0; done < n;) {
     size_t k = n - done < sizeof tmp ? (size_t)(n - done) : sizeof tmp;
     gb_rng_bytes(m, tmp, k);
-    if (gb_write(m, a[0] + done, tmp, k) < 0) return done ? (int64_t)done : -EFAULT;
+    if (gb_write(m, a[0] + done, tmp, k) < 0) return done ? (int64_t)done : -EFAULT_LINUX;
     done += k;
   }
   return (int64_t)n;
@@ -107,19 +108,15 @@ int64_t gb_sys_getuid(gb_machine *m, const uint64_t *a, cJSON *ev) {
 int64_t gb_sys_getcpu(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   uint32_t zero = 0;
-  if (a[0] && gb_write(m, a[0], &zero, 4) < 0) return -EFAULT;
-  if (a[1] && gb_write(m, a[1], &zero, 4) < 0) return -EFAULT;
+  if (a[0] && gb_write(m, a[0], &zero, 4) < 0) return -EFAULT_LINUX;
+  if (a[1] && gb_write(m, a[1], &zero, 4) < 0) return -EFAULT_LINUX;
   return 0;
 }
-int64_t gb_sys_zero(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)m; (void)a; (void)ev;
-  return 0;
-}
-/* Known syscalls a Go runtime probes and copes without (rseq, clone3): -ENOSYS as
+/* Known syscalls a Go runtime probes and copes without (rseq, clone3): -ENOSYS_LINUX as
  * for an unknown one, but named in the trace. */
 int64_t gb_sys_enosys_quiet(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)m; (void)a; (void)ev;
-  return -ENOSYS;
+  return -ENOSYS_LINUX;
 }
 
 /* prctl: the options Go programs use.
@@ -129,16 +126,11 @@ int64_t gb_sys_enosys_quiet(gb_machine *m, const uint64_t *a, cJSON *ev) {
  *   then accepted; the name goes into the trace as "vma_name" (nothing else keeps it).
  *   PR_SET_NAME / PR_GET_NAME: the thread's 16-byte name; by default the basename of
  *   AT_EXECFN (the kernel's comm), inherited by clone.
- *   PR_GET_DUMPABLE: 1. Every other option: -EINVAL, as for an option this kernel lacks. */
-#define PR_GET_DUMPABLE 3
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
-#define PR_SET_VMA 0x53564d41
-#define PR_SET_VMA_ANON_NAME 0
+ *   PR_GET_DUMPABLE: 1. Every other option: -EINVAL_LINUX, as for an option this kernel lacks. */
 
-static void default_comm(gb_machine *m, char out[16]) {
+static void default_comm(gb_machine *m, char out[TASK_COMM_LEN_LINUX]) {
   char fn[256];
-  memset(out, 0, 16);
+  memset(out, 0, TASK_COMM_LEN_LINUX);
   if (!m->stack->execfn_addr || gb_read_str(m, m->stack->execfn_addr, fn, sizeof fn) < 0) return;
   const char *b = strrchr(fn, '/');
   b = b ? b + 1 : fn;
@@ -149,57 +141,47 @@ static void default_comm(gb_machine *m, char out[16]) {
 int64_t gb_sys_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   gb_thread *t = gb_cur(m);
   switch (a[0]) {
-  case PR_GET_DUMPABLE: return 1;
-  case PR_SET_NAME: {
+  case PR_GET_DUMPABLE_LINUX: return 1;
+  case PR_SET_NAME_LINUX: {
     char n[16];
     memset(n, 0, sizeof n);
     for (int i = 0; i < 15; i++) { /* strncpy_from_user: up to 15 bytes, stops at NUL */
-      if (gb_read(m, a[1] + (uint64_t)i, &n[i], 1) < 0) return -EFAULT;
+      if (gb_read(m, a[1] + (uint64_t)i, &n[i], 1) < 0) return -EFAULT_LINUX;
       if (!n[i]) break;
     }
     memcpy(t->comm, n, sizeof n);
     if (ev) cJSON_AddStringToObject(ev, "comm", n);
     return 0;
   }
-  case PR_GET_NAME: {
+  case PR_GET_NAME_LINUX: {
     char n[16];
     if (t->comm[0]) memcpy(n, t->comm, sizeof n);
     else default_comm(m, n);
-    return gb_write(m, a[1], n, sizeof n) < 0 ? -EFAULT : 0;
+    return gb_write(m, a[1], n, sizeof n) < 0 ? -EFAULT_LINUX : 0;
   }
-  case PR_SET_VMA: {
-    if (a[1] != PR_SET_VMA_ANON_NAME) return -EINVAL;
+  case PR_SET_VMA_LINUX: {
+    if (a[1] != PR_SET_VMA_ANON_NAME_LINUX) return -EINVAL_LINUX;
     uint64_t start = a[2], len = (a[3] + GB_PAGE - 1) & ~(GB_PAGE - 1);
-    if (start & (GB_PAGE - 1)) return -EINVAL;
-    if (start + len < start) return -EINVAL;
+    if (start & (GB_PAGE - 1)) return -EINVAL_LINUX;
+    if (start + len < start) return -EINVAL_LINUX;
     char name[80] = "";
     if (a[4]) {
       int i;
       for (i = 0; i < 80; i++) {
-        if (gb_read(m, a[4] + (uint64_t)i, &name[i], 1) < 0) return -EFAULT;
+        if (gb_read(m, a[4] + (uint64_t)i, &name[i], 1) < 0) return -EFAULT_LINUX;
         if (!name[i]) break;
         unsigned char c = (unsigned char)name[i];
-        if (c < 0x20 || c > 0x7e || strchr("\\`$[]", c)) return -EINVAL;
+        if (c < 0x20 || c > 0x7e || strchr("\\`$[]", c)) return -EINVAL_LINUX;
       }
-      if (i == 80) return -EINVAL; /* ANON_VMA_NAME_MAX_LEN: 80 bytes with the NUL */
+      if (i == 80) return -EINVAL_LINUX; /* ANON_VMA_NAME_MAX_LEN: 80 bytes with the NUL */
     }
     if (ev) cJSON_AddStringToObject(ev, "vma_name", name);
     if (len == 0) return 0;
     /* every page must be mapped, reserved (PROT_NONE) pages included */
-    for (uint64_t p = start; p < start + len;) {
-      int found = 0;
-      for (int i = 0; i < m->mm.n; i++) {
-        const gb_region *r = &m->mm.r[i];
-        if (r->start <= p && p < r->end) {
-          p = r->end;
-          found = 1;
-          break;
-        }
-      }
-      if (!found) return -ENOMEM;
-    }
+    for (uint64_t p = start, end; p < start + len; p = end)
+      if (!(end = gb_mm_region_end(m, p))) return -ENOMEM_LINUX;
     return 0;
   }
-  default: return -EINVAL;
+  default: return -EINVAL_LINUX;
   }
 }

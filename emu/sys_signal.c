@@ -7,65 +7,62 @@
  * send leaves a
  * "signal_suppressed" event. A signal whose action is the default "terminate" ends
  * the process as Linux would (exit code 128+sig); any other is recorded, not delivered. */
-#include <errno.h>
 #include <string.h>
 
 #include "sys.h"
 
-#define SIGKILL_ 9
-#define SIGSTOP_ 19
-#define SIGURG_ 23
-
-static const char *signame(int s) {
-  static const char *const n[] = {
-    "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-    "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
-    "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
-  return s >= 0 && s < 32 ? n[s] : "SIGRT";
-}
+static const char *signame(int s) { return gb_signal_name_linux(s); }
 
 int64_t gb_sys_rt_sigaction(gb_machine *m, const uint64_t *a, cJSON *ev) {
   int sig = (int)a[0];
-  if (sig < 1 || sig > 64 || a[3] != 8) return -EINVAL;
-  if (a[1] && (sig == SIGKILL_ || sig == SIGSTOP_)) return -EINVAL;
-  gb_sigaction old = m->sig[sig];
+  if (sig < 1 || sig > NSIG_LINUX || a[3] != SIGSET_SIZE_LINUX) return -EINVAL_LINUX;
+  if (a[1] && (sig == SIGKILL_LINUX || sig == SIGSTOP_LINUX)) return -EINVAL_LINUX;
+  gb_sigaction old = m->sig.act[sig];
   if (a[1]) {
     uint64_t k[4];
-    if (gb_read(m, a[1], k, sizeof k) < 0) return -EFAULT;
-    m->sig[sig].handler = k[0];
-    m->sig[sig].flags = k[1];
-    m->sig[sig].restorer = k[2];
-    m->sig[sig].mask = k[3];
+    if (gb_read(m, a[1], k, sizeof k) < 0) return -EFAULT_LINUX;
+    m->sig.act[sig].handler = k[0];
+    m->sig.act[sig].flags = k[1];
+    m->sig.act[sig].restorer = k[2];
+    m->sig.act[sig].mask = k[3];
     if (ev) {
       char b[160];
-      cJSON_AddStringToObject(ev, "handler", k[0] == 0 ? "SIG_DFL" : k[0] == 1 ? "SIG_IGN"
+      cJSON_AddStringToObject(ev, "handler", k[0] == SIG_DFL_LINUX ? "SIG_DFL" : k[0] == SIG_IGN_LINUX ? "SIG_IGN"
                                              : gb_sym_name(m, k[0], b, sizeof b));
     }
   }
   if (a[2]) {
     uint64_t k[4] = {old.handler, old.flags, old.restorer, old.mask};
-    if (gb_write(m, a[2], k, sizeof k) < 0) return -EFAULT;
+    if (gb_write(m, a[2], k, sizeof k) < 0) return -EFAULT_LINUX;
+    if (ev) { /* what the guest was told: Go's initsig reads every signal's old action */
+      char b[160];
+      cJSON *o = cJSON_AddObjectToObject(ev, "old");
+      cJSON_AddStringToObject(o, "handler", old.handler == SIG_DFL_LINUX ? "SIG_DFL"
+                                            : old.handler == SIG_IGN_LINUX ? "SIG_IGN"
+                                            : gb_sym_name(m, old.handler, b, sizeof b));
+      cJSON_AddItemToObject(o, "flags", gb_hex(old.flags));
+      cJSON_AddItemToObject(o, "mask", gb_hex(old.mask));
+    }
   }
   return 0;
 }
 
 int64_t gb_sys_rt_sigprocmask(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  if (a[3] != 8) return -EINVAL;
+  if (a[3] != SIGSET_SIZE_LINUX) return -EINVAL_LINUX;
   gb_thread *t = gb_cur(m);
   uint64_t old = t->sigmask, set;
   if (a[1]) {
-    if (gb_read_u64(m, a[1], &set) < 0) return -EFAULT;
+    if (gb_read_u64(m, a[1], &set) < 0) return -EFAULT_LINUX;
     switch (a[0]) {
-    case 0: t->sigmask |= set; break;
-    case 1: t->sigmask &= ~set; break;
-    case 2: t->sigmask = set; break;
-    default: return -EINVAL;
+    case SIG_BLOCK_LINUX: t->sigmask |= set; break;
+    case SIG_UNBLOCK_LINUX: t->sigmask &= ~set; break;
+    case SIG_SETMASK_LINUX: t->sigmask = set; break;
+    default: return -EINVAL_LINUX;
     }
-    t->sigmask &= ~((1ULL << (SIGKILL_ - 1)) | (1ULL << (SIGSTOP_ - 1)));
+    t->sigmask &= ~(SIG_BIT_LINUX(SIGKILL_LINUX) | SIG_BIT_LINUX(SIGSTOP_LINUX));
   }
-  if (a[2] && gb_write_u64(m, a[2], old) < 0) return -EFAULT;
+  if (a[2] && gb_write_u64(m, a[2], old) < 0) return -EFAULT_LINUX;
   return 0;
 }
 
@@ -73,22 +70,22 @@ int64_t gb_sys_sigaltstack(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   gb_thread *t = gb_cur(m);
   unsigned char old[24];
-  uint32_t flags = t->ss_size ? (uint32_t)t->ss_flags : 2; /* SS_DISABLE when never set */
+  uint32_t flags = t->ss_size ? (uint32_t)t->ss_flags : SS_DISABLE_LINUX; /* never set */
   memset(old, 0, sizeof old);
   memcpy(old, &t->ss_sp, 8);
   memcpy(old + 8, &flags, 4);
   memcpy(old + 16, &t->ss_size, 8);
   if (a[0]) {
     unsigned char ss[24];
-    if (gb_read(m, a[0], ss, sizeof ss) < 0) return -EFAULT;
+    if (gb_read(m, a[0], ss, sizeof ss) < 0) return -EFAULT_LINUX;
     uint32_t f;
     memcpy(&t->ss_sp, ss, 8);
     memcpy(&f, ss + 8, 4);
     memcpy(&t->ss_size, ss + 16, 8);
     t->ss_flags = (int)f;
-    if (f & 2) t->ss_size = 0;
+    if (f & SS_DISABLE_LINUX) t->ss_size = 0;
   }
-  if (a[1] && gb_write(m, a[1], old, sizeof old) < 0) return -EFAULT;
+  if (a[1] && gb_write(m, a[1], old, sizeof old) < 0) return -EFAULT_LINUX;
   return 0;
 }
 
@@ -100,27 +97,27 @@ int64_t gb_sys_rt_sigreturn(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   if (gb_cur(m)->sig_depth <= 0) {
     gb_stop(m, GB_STOP_UNSUPPORTED, "rt_sigreturn without a delivered signal");
-    return -ENOSYS;
+    return -ENOSYS_LINUX;
   }
   int64_t rax = gb_signal_sigreturn_peek(m);
-  m->pending = PEND_SIGRETURN;
-  uc_emu_stop(m->uc);
+  gb_sched_request(m, PEND_SIGRETURN);
   return rax;
 }
 
 static int default_terminates(int sig) {
   switch (sig) {
-  case 17: case 18: case 19: case 20: case 21: case 22: case 23: case 28: return 0;
-  default: return sig < 32;
+  case SIGCHLD_LINUX: case SIGCONT_LINUX: case SIGSTOP_LINUX: case SIGTSTP_LINUX:
+  case SIGTTIN_LINUX: case SIGTTOU_LINUX: case SIGURG_LINUX: case SIGWINCH_LINUX: return 0;
+  default: return 1; /* every other default action ends the process, real-time signals too */
   }
 }
 
 static int64_t send(gb_machine *m, int sig, int tid, cJSON *ev) {
   if (sig == 0) return 0;
-  if (sig < 0 || sig > 64) return -EINVAL;
-  cJSON *e = gb_trace_event(m, "signal_suppressed");
-  if (sig == SIGURG_ && m->sig[sig].handler > 1) {
-    m->suppressed_signals++;
+  if (sig < 0 || sig > NSIG_LINUX) return -EINVAL_LINUX;
+  cJSON *e = gb_trace_event(m, GB_EV_SIGNAL_SUPPRESSED);
+  if (sig == SIGURG_LINUX && m->sig.act[sig].handler > SIG_IGN_LINUX) {
+    m->sig.suppressed++;
     if (e) {
       cJSON_AddStringToObject(e, "signal", signame(sig));
       cJSON_AddNumberToObject(e, "to_tid", tid);
@@ -129,7 +126,7 @@ static int64_t send(gb_machine *m, int sig, int tid, cJSON *ev) {
     }
     return 0;
   }
-  if (m->sig[sig].handler == 0 && default_terminates(sig)) {
+  if (m->sig.act[sig].handler == SIG_DFL_LINUX && default_terminates(sig)) {
     if (e) {
       cJSON_AddStringToObject(e, "signal", signame(sig));
       cJSON_AddStringToObject(e, "why", "default action: terminate the process");
@@ -138,11 +135,11 @@ static int64_t send(gb_machine *m, int sig, int tid, cJSON *ev) {
     gb_stop(m, GB_STOP_EXIT, "killed by %s", signame(sig));
     return 0;
   }
-  m->suppressed_signals++;
+  m->sig.suppressed++;
   if (e) {
     cJSON_AddStringToObject(e, "signal", signame(sig));
     cJSON_AddNumberToObject(e, "to_tid", tid);
-    cJSON_AddStringToObject(e, "why", m->sig[sig].handler == 1 ? "ignored (SIG_IGN)"
+    cJSON_AddStringToObject(e, "why", m->sig.act[sig].handler == SIG_IGN_LINUX ? "ignored (SIG_IGN)"
                                                                 : "handler not run: goboot does not deliver signals");
   }
   (void)ev;

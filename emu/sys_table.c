@@ -1,9 +1,8 @@
 /* sys_table.c — THE syscall table: one row per Linux x86-64 syscall goboot emulates,
  * with its number, name, handler and how its arguments print in the trace. The
  * dispatcher and the tracer both read this table, so they cannot disagree. A number
- * missing here returns -ENOSYS and leaves an "unknown_syscall" event. Rows are sorted
+ * missing here returns -ENOSYS_LINUX and leaves an "unknown_syscall" event. Rows are sorted
  * by number (a unit test checks it). */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,23 +111,12 @@ int gb_sys_table_check(void) {
   return 0;
 }
 
-static const char *const errnames[] = {
-  [EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH", [EINTR] = "EINTR",
-  [EBADF] = "EBADF", [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM", [EACCES] = "EACCES",
-  [EFAULT] = "EFAULT", [EEXIST] = "EEXIST", [ENOTDIR] = "ENOTDIR", [EINVAL] = "EINVAL",
-  [EMFILE] = "EMFILE", [ENOTTY] = "ENOTTY", [ESPIPE] = "ESPIPE", [ENOSYS] = "ENOSYS",
-  [ETIMEDOUT] = "ETIMEDOUT", [ENODEV] = "ENODEV", [ERANGE] = "ERANGE",
-  [EISDIR] = "EISDIR", [ENAMETOOLONG] = "ENAMETOOLONG",
-};
-
 static cJSON *fmt_ret(int64_t r) {
   if (r < 0 && r >= -4095) {
     char buf[32];
-    uint64_t e = (uint64_t)-r;
-    if (e < sizeof errnames / sizeof errnames[0] && errnames[e])
-      snprintf(buf, sizeof buf, "-%s", errnames[e]);
-    else
-      snprintf(buf, sizeof buf, "-%llu", (unsigned long long)e);
+    const char *name = gb_errno_name_linux((int)-r);
+    if (name) snprintf(buf, sizeof buf, "-%s", name);
+    else snprintf(buf, sizeof buf, "-%lld", (long long)-r);
     return cJSON_CreateString(buf);
   }
   if (r >= 0 && r < (1 << 30)) return cJSON_CreateNumber((double)r);
@@ -162,9 +150,9 @@ void gb_syscall(gb_machine *m) {
   uint64_t a[6];
   int nr = (int)gb_reg(m, UC_X86_REG_RAX);
   for (int i = 0; i < 6; i++) a[i] = gb_reg(m, regs[i]);
-  m->nsyscalls++;
+  m->trace.nsyscalls++;
   const gb_sys *s = gb_sys_lookup(nr);
-  cJSON *ev = gb_trace_event(m, s ? "syscall" : "unknown_syscall");
+  cJSON *ev = gb_trace_event(m, s ? GB_EV_SYSCALL : GB_EV_UNKNOWN_SYSCALL);
   if (ev) {
     cJSON_AddNumberToObject(ev, "nr", nr);
     if (s) {
@@ -180,15 +168,15 @@ void gb_syscall(gb_machine *m) {
   if (s) {
     ret = s->fn(m, a, ev);
   } else {
-    m->nunknown++;
-    ret = -ENOSYS;
+    m->trace.nunknown++;
+    ret = -ENOSYS_LINUX;
   }
   gb_set_reg(m, UC_X86_REG_RAX, (uint64_t)ret);
   if (ev) cJSON_AddItemToObject(ev, "ret", fmt_ret(ret));
   /* per-name counts in the summary */
   char key[32];
   if (!s) snprintf(key, sizeof key, "unknown_%d", nr);
-  cJSON *c = cJSON_GetObjectItemCaseSensitive(m->syscall_counts, s ? s->name : key);
+  cJSON *c = cJSON_GetObjectItemCaseSensitive(m->trace.syscall_counts, s ? s->name : key);
   if (c) cJSON_SetNumberValue(c, c->valuedouble + 1);
-  else cJSON_AddNumberToObject(m->syscall_counts, s ? s->name : key, 1);
+  else cJSON_AddNumberToObject(m->trace.syscall_counts, s ? s->name : key, 1);
 }

@@ -1,22 +1,28 @@
 /* sys_time.c — clocks and sleeps on the virtual clock (vclock.c). CLOCK_REALTIME is
  * the monotonic clock plus a fixed epoch (GB_REALTIME_EPOCH_NS); sleeps block the
  * thread until its virtual deadline. */
-#include <errno.h>
 
 #include "sys.h"
 
 static int64_t clock_ns(gb_machine *m, uint64_t clk, uint64_t *ns) {
   uint64_t now = gb_now_ns(m);
   switch (clk) {
-  case 0: case 5: case 8: case 11: *ns = GB_REALTIME_EPOCH_NS + now; return 0; /* REALTIME* , TAI */
-  case 1: case 2: case 3: case 4: case 6: case 7: case 9: *ns = now; return 0;
-  default: return -EINVAL;
+  case CLOCK_REALTIME_LINUX: case CLOCK_REALTIME_COARSE_LINUX: case CLOCK_REALTIME_ALARM_LINUX:
+  case CLOCK_TAI_LINUX:
+    *ns = GB_REALTIME_EPOCH_NS + now;
+    return 0;
+  case CLOCK_MONOTONIC_LINUX: case CLOCK_PROCESS_CPUTIME_ID_LINUX: case CLOCK_THREAD_CPUTIME_ID_LINUX:
+  case CLOCK_MONOTONIC_RAW_LINUX: case CLOCK_MONOTONIC_COARSE_LINUX: case CLOCK_BOOTTIME_LINUX:
+  case CLOCK_BOOTTIME_ALARM_LINUX:
+    *ns = now;
+    return 0;
+  default: return -EINVAL_LINUX;
   }
 }
 
 static int64_t put_ts(gb_machine *m, uint64_t addr, uint64_t ns) {
   int64_t ts[2] = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL)};
-  return gb_write(m, addr, ts, sizeof ts) < 0 ? -EFAULT : 0;
+  return gb_write(m, addr, ts, sizeof ts) < 0 ? -EFAULT_LINUX : 0;
 }
 
 int64_t gb_sys_clock_gettime(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -39,11 +45,11 @@ int64_t gb_sys_gettimeofday(gb_machine *m, const uint64_t *a, cJSON *ev) {
   uint64_t ns = GB_REALTIME_EPOCH_NS + gb_now_ns(m);
   if (a[0]) {
     int64_t tv[2] = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL / 1000)};
-    if (gb_write(m, a[0], tv, sizeof tv) < 0) return -EFAULT;
+    if (gb_write(m, a[0], tv, sizeof tv) < 0) return -EFAULT_LINUX;
   }
   if (a[1]) {
     int32_t tz[2] = {0, 0};
-    if (gb_write(m, a[1], tz, sizeof tz) < 0) return -EFAULT;
+    if (gb_write(m, a[1], tz, sizeof tz) < 0) return -EFAULT_LINUX;
   }
   return 0;
 }
@@ -51,7 +57,7 @@ int64_t gb_sys_gettimeofday(gb_machine *m, const uint64_t *a, cJSON *ev) {
 int64_t gb_sys_time(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   int64_t s = (int64_t)((GB_REALTIME_EPOCH_NS + gb_now_ns(m)) / 1000000000ULL);
-  if (a[0] && gb_write(m, a[0], &s, 8) < 0) return -EFAULT;
+  if (a[0] && gb_write(m, a[0], &s, 8) < 0) return -EFAULT_LINUX;
   return s;
 }
 
@@ -64,8 +70,8 @@ static int64_t sleep_until(gb_machine *m, uint64_t deadline, cJSON *ev) {
 
 int64_t gb_read_timespec(gb_machine *m, uint64_t addr, uint64_t *ns) {
   int64_t ts[2];
-  if (gb_read(m, addr, ts, sizeof ts) < 0) return -EFAULT;
-  if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000) return -EINVAL;
+  if (gb_read(m, addr, ts, sizeof ts) < 0) return -EFAULT_LINUX;
+  if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000) return -EINVAL_LINUX;
   *ns = (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
   return 0;
 }
@@ -82,7 +88,7 @@ int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (r < 0) return r;
   if ((r = gb_read_timespec(m, a[2], &ns)) < 0) return r;
   uint64_t now = gb_now_ns(m);
-  if (a[1] & 1) { /* TIMER_ABSTIME, on the named clock */
+  if (a[1] & TIMER_ABSTIME_LINUX) { /* on the named clock */
     uint64_t rel = ns > now_clk ? ns - now_clk : 0;
     return sleep_until(m, now + rel, ev);
   }
@@ -90,21 +96,21 @@ int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 /* select/pselect6 with no descriptors: how Go <= 1.10's usleep sleeps (pselect6 in some
- * releases, select in others). Descriptor sets are not emulated (-ENOSYS). */
+ * releases, select in others). Descriptor sets are not emulated (-ENOSYS_LINUX). */
 int64_t gb_sys_select(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  if (a[0] != 0) return -ENOSYS;
+  if (a[0] != 0) return -ENOSYS_LINUX;
   if (!a[4]) return sleep_until(m, UINT64_MAX, ev);
   int64_t tv[2];
-  if (gb_read(m, a[4], tv, sizeof tv) < 0) return -EFAULT;
-  if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -EINVAL;
+  if (gb_read(m, a[4], tv, sizeof tv) < 0) return -EFAULT_LINUX;
+  if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -EINVAL_LINUX;
   int64_t left[2] = {0, 0}; /* Linux writes back the time left: none */
-  if (gb_write(m, a[4], left, sizeof left) < 0) return -EFAULT;
+  if (gb_write(m, a[4], left, sizeof left) < 0) return -EFAULT_LINUX;
   return sleep_until(m, gb_now_ns(m) + (uint64_t)tv[0] * 1000000000ULL + (uint64_t)tv[1] * 1000, ev);
 }
 
 int64_t gb_sys_pselect6(gb_machine *m, const uint64_t *a, cJSON *ev) {
   uint64_t ns;
-  if (a[0] != 0) return -ENOSYS;
+  if (a[0] != 0) return -ENOSYS_LINUX;
   if (!a[4]) return sleep_until(m, UINT64_MAX, ev);
   int64_t r = gb_read_timespec(m, a[4], &ns);
   return r < 0 ? r : sleep_until(m, gb_now_ns(m) + ns, ev);

@@ -11,39 +11,34 @@
 #define GB_MAX_EVENTS 200000
 #define GB_MAX_OUTPUT (16u << 20)
 
-cJSON *gb_hex(uint64_t v) {
-  char b[24];
-  snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
-  return cJSON_CreateString(b);
-}
-
-const char *gb_sym_name(gb_machine *m, uint64_t addr, char *buf, size_t cap) {
-  const gb_sym *s = gb_sym_at(m->img, addr);
-  if (s && addr == s->addr) snprintf(buf, cap, "%s", s->name);
-  else if (s) snprintf(buf, cap, "%s+0x%llx", s->name, (unsigned long long)(addr - s->addr));
-  else snprintf(buf, cap, "0x%llx", (unsigned long long)addr);
-  return buf;
-}
-
 void gb_trace_init(gb_machine *m) {
-  m->trace = cJSON_CreateObject();
-  cJSON_AddObjectToObject(m->trace, "header");
-  m->events = cJSON_AddArrayToObject(m->trace, "events");
-  m->syscall_counts = cJSON_CreateObject();
+  m->trace.root = cJSON_CreateObject();
+  cJSON_AddObjectToObject(m->trace.root, "header");
+  m->trace.events = cJSON_AddArrayToObject(m->trace.root, "events");
+  m->trace.syscall_counts = cJSON_CreateObject();
 }
 
-cJSON *gb_trace_event(gb_machine *m, const char *kind) {
-  if (m->nevents >= GB_MAX_EVENTS) {
-    m->dropped_events++;
+cJSON *gb_trace_header(gb_machine *m) { return cJSON_GetObjectItem(m->trace.root, "header"); }
+
+void gb_trace_free(gb_machine *m) {
+  for (int i = 0; i < 3; i++) free(m->trace.out[i]);
+  cJSON_Delete(m->trace.root);
+  cJSON_Delete(m->trace.syscall_counts);
+  memset(&m->trace, 0, sizeof m->trace);
+}
+
+cJSON *gb_trace_event(gb_machine *m, gb_event_kind kind) {
+  if (m->trace.nevents >= GB_MAX_EVENTS) {
+    m->trace.dropped_events++;
     return NULL;
   }
-  m->nevents++;
+  m->trace.nevents++;
   cJSON *e = cJSON_CreateObject();
-  cJSON_AddStringToObject(e, "ev", kind);
-  cJSON_AddNumberToObject(e, "i", (double)m->insns);
-  cJSON_AddNumberToObject(e, "t", m->nth ? gb_cur(m)->tid : 0);
+  cJSON_AddStringToObject(e, "ev", gb_event_name(kind));
+  cJSON_AddNumberToObject(e, "i", (double)m->count.insns);
+  cJSON_AddNumberToObject(e, "t", m->sched.nth ? gb_cur(m)->tid : 0);
   cJSON_AddNumberToObject(e, "ns", (double)gb_now_ns(m));
-  cJSON_AddItemToArray(m->events, e);
+  cJSON_AddItemToArray(m->trace.events, e);
   return e;
 }
 
@@ -52,19 +47,19 @@ void gb_trace_output(gb_machine *m, int fd, const char *buf, size_t n) {
     fwrite(buf, 1, n, fd == 1 ? stdout : stderr);
     fflush(fd == 1 ? stdout : stderr);
   }
-  size_t room = GB_MAX_OUTPUT - m->out_len[fd];
+  size_t room = GB_MAX_OUTPUT - m->trace.out_len[fd];
   if (n > room) n = room;
-  if (m->out_len[fd] + n + 1 > m->out_cap[fd]) {
-    size_t nc = m->out_cap[fd] ? m->out_cap[fd] * 2 : 4096;
-    while (nc < m->out_len[fd] + n + 1) nc *= 2;
-    char *nb = realloc(m->out[fd], nc);
+  if (m->trace.out_len[fd] + n + 1 > m->trace.out_cap[fd]) {
+    size_t nc = m->trace.out_cap[fd] ? m->trace.out_cap[fd] * 2 : 4096;
+    while (nc < m->trace.out_len[fd] + n + 1) nc *= 2;
+    char *nb = realloc(m->trace.out[fd], nc);
     if (!nb) return;
-    m->out[fd] = nb;
-    m->out_cap[fd] = nc;
+    m->trace.out[fd] = nb;
+    m->trace.out_cap[fd] = nc;
   }
-  memcpy(m->out[fd] + m->out_len[fd], buf, n);
-  m->out_len[fd] += n;
-  m->out[fd][m->out_len[fd]] = 0;
+  memcpy(m->trace.out[fd] + m->trace.out_len[fd], buf, n);
+  m->trace.out_len[fd] += n;
+  m->trace.out[fd][m->trace.out_len[fd]] = 0;
 }
 
 cJSON *gb_regs_json(gb_machine *m) {
@@ -95,57 +90,57 @@ static cJSON *output_string(const char *s, size_t n) {
 static void tls_summary(gb_machine *m, cJSON *sum) {
   cJSON *tls = cJSON_AddObjectToObject(sum, "tls_g_loads");
   cJSON_AddStringToObject(tls, "scope", m->o.tls_all ? "whole run" : "boot phase (entry to the first runtime.schedule)");
-  cJSON_AddNumberToObject(tls, "sites", m->ntls);
+  cJSON_AddNumberToObject(tls, "sites", m->watch.ntls);
   uint64_t total = 0;
   cJSON *per = cJSON_AddObjectToObject(tls, "per_function");
   char name[200];
-  for (int i = 0; i < m->ntls; i++) {
-    if (!m->tls[i].count) continue;
-    total += m->tls[i].count;
-    const gb_sym *s = gb_sym_at(m->img, m->tls[i].addr);
+  for (int i = 0; i < m->watch.ntls; i++) {
+    if (!m->watch.tls[i].count) continue;
+    total += m->watch.tls[i].count;
+    const gb_sym *s = gb_sym_at(m->img, m->watch.tls[i].addr);
     snprintf(name, sizeof name, "%s", s ? s->name : "?");
     cJSON *c = cJSON_GetObjectItemCaseSensitive(per, name);
-    if (c) cJSON_SetNumberValue(c, c->valuedouble + (double)m->tls[i].count);
-    else cJSON_AddNumberToObject(per, name, (double)m->tls[i].count);
+    if (c) cJSON_SetNumberValue(c, c->valuedouble + (double)m->watch.tls[i].count);
+    else cJSON_AddNumberToObject(per, name, (double)m->watch.tls[i].count);
   }
   cJSON_AddNumberToObject(tls, "total", (double)total);
 }
 
 void gb_trace_finish(gb_machine *m) {
-  cJSON *sum = cJSON_AddObjectToObject(m->trace, "summary");
-  cJSON_AddNumberToObject(sum, "instructions", (double)m->insns);
-  cJSON_AddNumberToObject(sum, "blocks", (double)m->blocks);
+  cJSON *sum = cJSON_AddObjectToObject(m->trace.root, "summary");
+  cJSON_AddNumberToObject(sum, "instructions", (double)m->count.insns);
+  cJSON_AddNumberToObject(sum, "blocks", (double)m->count.blocks);
   cJSON_AddNumberToObject(sum, "virtual_ns", (double)gb_now_ns(m));
-  cJSON_AddNumberToObject(sum, "syscalls", (double)m->nsyscalls);
-  cJSON_AddNumberToObject(sum, "unknown_syscalls", (double)m->nunknown);
-  cJSON_AddItemToObject(sum, "syscall_counts", m->syscall_counts);
-  m->syscall_counts = NULL;
-  cJSON_AddNumberToObject(sum, "threads", m->nth);
-  cJSON_AddNumberToObject(sum, "thread_switches", (double)m->switches);
+  cJSON_AddNumberToObject(sum, "syscalls", (double)m->trace.nsyscalls);
+  cJSON_AddNumberToObject(sum, "unknown_syscalls", (double)m->trace.nunknown);
+  cJSON_AddItemToObject(sum, "syscall_counts", m->trace.syscall_counts);
+  m->trace.syscall_counts = NULL;
+  cJSON_AddNumberToObject(sum, "threads", m->sched.nth);
+  cJSON_AddNumberToObject(sum, "thread_switches", (double)m->sched.switches);
   cJSON *per = cJSON_AddArrayToObject(sum, "thread_runs");
-  for (int i = 0; i < m->nth; i++) {
+  for (int i = 0; i < m->sched.nth; i++) {
     cJSON *t = cJSON_CreateObject();
-    cJSON_AddNumberToObject(t, "tid", m->th[i].tid);
-    cJSON_AddNumberToObject(t, "runs", (double)m->th[i].runs);
+    cJSON_AddNumberToObject(t, "tid", m->sched.th[i].tid);
+    cJSON_AddNumberToObject(t, "runs", (double)m->sched.th[i].runs);
     cJSON_AddItemToArray(per, t);
   }
-  cJSON_AddNumberToObject(sum, "signals_suppressed", (double)m->suppressed_signals);
+  cJSON_AddNumberToObject(sum, "signals_suppressed", (double)m->sig.suppressed);
   cJSON_AddItemToObject(sum, "peak_committed_bytes", gb_hex(m->mm.peak));
   cJSON *ms = cJSON_AddArrayToObject(sum, "milestones");
-  for (int i = 0; i < m->nms; i++) {
+  for (int i = 0; i < m->watch.nms; i++) {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", m->ms[i].name);
-    cJSON_AddItemToObject(o, "addr", gb_hex(m->ms[i].addr));
-    cJSON_AddNumberToObject(o, "hits", (double)m->ms[i].hits);
+    cJSON_AddStringToObject(o, "name", m->watch.ms[i].name);
+    cJSON_AddItemToObject(o, "addr", gb_hex(m->watch.ms[i].addr));
+    cJSON_AddNumberToObject(o, "hits", (double)m->watch.ms[i].hits);
     cJSON_AddItemToArray(ms, o);
   }
   cJSON *reached = cJSON_AddArrayToObject(sum, "reached");
-  for (int k = 1; k <= m->nreached; k++)
-    for (int i = 0; i < m->nms; i++)
-      if (m->ms[i].order == k) cJSON_AddItemToArray(reached, cJSON_CreateString(m->ms[i].name));
+  for (int k = 1; k <= m->watch.nreached; k++)
+    for (int i = 0; i < m->watch.nms; i++)
+      if (m->watch.ms[i].order == k) cJSON_AddItemToArray(reached, cJSON_CreateString(m->watch.ms[i].name));
   tls_summary(m, sum);
-  cJSON_AddNumberToObject(sum, "events_dropped", (double)m->dropped_events);
-  cJSON *out = cJSON_AddObjectToObject(m->trace, "output");
-  cJSON_AddItemToObject(out, "stdout", output_string(m->out[1] ? m->out[1] : "", m->out_len[1]));
-  cJSON_AddItemToObject(out, "stderr", output_string(m->out[2] ? m->out[2] : "", m->out_len[2]));
+  cJSON_AddNumberToObject(sum, "events_dropped", (double)m->trace.dropped_events);
+  cJSON *out = cJSON_AddObjectToObject(m->trace.root, "output");
+  cJSON_AddItemToObject(out, "stdout", output_string(m->trace.out[1] ? m->trace.out[1] : "", m->trace.out_len[1]));
+  cJSON_AddItemToObject(out, "stderr", output_string(m->trace.out[2] ? m->trace.out[2] : "", m->trace.out_len[2]));
 }

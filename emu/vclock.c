@@ -7,10 +7,6 @@
 
 #include "machine.h"
 
-#define GB_MONO_BASE_NS 1000000000ULL /* the guest's clock reads 1 s at entry */
-
-uint64_t gb_now_ns(gb_machine *m) { return GB_MONO_BASE_NS + m->tinsns + m->idle_ns; }
-
 static void rdtsc_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   gb_machine *m = user;
   (void)uc;
@@ -24,15 +20,15 @@ static void rdtsc_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) 
   if (is_rdtscp) gb_set_reg(m, UC_X86_REG_RCX, 0); /* IA32_TSC_AUX: cpu 0 */
   /* a RIP write from a code hook resumes there: the real instruction never runs. The
    * rest of this block then runs as a new block that was already counted with this one */
-  m->skip_at = addr + (is_rdtscp ? 3 : 2);
-  m->skip_end = m->last_block_end;
+  m->clock.skip_at = addr + (is_rdtscp ? 3 : 2);
+  m->clock.skip_end = m->count.last_block_end;
   gb_set_reg(m, UC_X86_REG_RIP, addr + (is_rdtscp ? 3 : 2));
 }
 
 static const char *const tsc_funcs[] = {"runtime.cputicks", "runtime.rdtsc"};
 
 int gb_vclock_install(gb_machine *m) {
-  cJSON *sites = cJSON_AddArrayToObject(cJSON_GetObjectItem(m->trace, "header"), "rdtsc_sites");
+  cJSON *sites = cJSON_AddArrayToObject(gb_trace_header(m), "rdtsc_sites");
   for (size_t f = 0; f < sizeof tsc_funcs / sizeof tsc_funcs[0]; f++) {
     const gb_sym *s = gb_sym_find(m->img, tsc_funcs[f]);
     if (!s || !s->size) continue;
@@ -40,16 +36,16 @@ int gb_vclock_install(gb_machine *m) {
     const unsigned char *p = gb_image_ptr(m->img, s->addr, &avail);
     if (!p) continue;
     size_t n = s->size < avail ? s->size : avail;
-    for (size_t i = 0; i + 1 < n && m->nrdtsc < (int)(sizeof m->hh_rdtsc / sizeof m->hh_rdtsc[0]);
+    for (size_t i = 0; i + 1 < n && m->clock.nrdtsc < (int)(sizeof m->clock.hh_rdtsc / sizeof m->clock.hh_rdtsc[0]);
          i++) {
       int hit = (p[i] == 0x0f && p[i + 1] == 0x31) ||
                 (i + 2 < n && p[i] == 0x0f && p[i + 1] == 0x01 && p[i + 2] == 0xf9);
       if (!hit) continue;
       uint64_t a = s->addr + i;
-      if (uc_hook_add(m->uc, &m->hh_rdtsc[m->nrdtsc], UC_HOOK_CODE, (void *)rdtsc_hook, m, a,
+      if (uc_hook_add(m->uc, &m->clock.hh_rdtsc[m->clock.nrdtsc], UC_HOOK_CODE, (void *)rdtsc_hook, m, a,
                       a) != UC_ERR_OK)
         return -1;
-      m->nrdtsc++;
+      m->clock.nrdtsc++;
       cJSON *o = cJSON_CreateObject();
       cJSON_AddItemToObject(o, "addr", gb_hex(a));
       cJSON_AddStringToObject(o, "insn", p[i + 1] == 0x31 ? "rdtsc" : "rdtscp");

@@ -11,7 +11,6 @@
  * The working directory is "/" (getcwd); relative paths resolve against it or a
  * directory fd, with ".", ".." and repeated slashes handled as Linux does.
  * Everything else is ENOENT. No host file is ever opened. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,7 @@ static uint64_t splitmix(uint64_t *s) {
 void gb_rng_bytes(gb_machine *m, void *buf, size_t n) {
   unsigned char *p = buf;
   while (n) {
-    uint64_t v = splitmix(&m->rng);
+    uint64_t v = splitmix(&m->files.rng);
     size_t k = n < 8 ? n : 8;
     memcpy(p, &v, k);
     p += k;
@@ -39,7 +38,7 @@ void gb_rng_bytes(gb_machine *m, void *buf, size_t n) {
 static int dup_text(const char *s, char **data, size_t *len) {
   *len = strlen(s);
   *data = malloc(*len + 1);
-  if (!*data) return -ENOMEM;
+  if (!*data) return -ENOMEM_LINUX;
   memcpy(*data, s, *len + 1);
   return 0;
 }
@@ -76,17 +75,17 @@ int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len) {
                     "PREEMPT_DYNAMIC Thu Jan 1 00:00:00 UTC 2023\n", data, len);
   if (!strcmp(path, "/proc/self/auxv")) {
     const gb_stack *st = m->stack;
-    if (st->auxv_end < st->auxv_addr || st->auxv_addr < st->base) return -ENOENT;
+    if (st->auxv_end < st->auxv_addr || st->auxv_addr < st->base) return -ENOENT_LINUX;
     *len = st->auxv_end - st->auxv_addr;
     *data = malloc(*len ? *len : 1);
-    if (!*data) return -ENOMEM;
+    if (!*data) return -ENOMEM_LINUX;
     memcpy(*data, st->bytes + (st->auxv_addr - st->base), *len);
     return 0;
   }
   if (!strcmp(path, "/proc/self/exe")) { /* the binary being run: nothing of the host */
     *len = m->img->size;
     *data = malloc(*len ? *len : 1);
-    if (!*data) return -ENOMEM;
+    if (!*data) return -ENOMEM_LINUX;
     memcpy(*data, m->img->bytes, *len);
     return 0;
   }
@@ -103,7 +102,7 @@ int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len) {
                       data, len);
     if (cpu_file(v, path, buf, sizeof buf)) return dup_text(buf, data, len);
   }
-  return -ENOENT;
+  return -ENOENT_LINUX;
 }
 
 /* Every virtual file, as gb_vfs_open answers for these options (the tree's leaves). */
@@ -141,15 +140,15 @@ int gb_vfs_type(gb_machine *m, const char *abs) {
 }
 
 int gb_vfs_resolve(gb_machine *m, int64_t dirfd, const char *path, char *out, size_t cap) {
-  if (!path[0]) return -ENOENT;
-  if (cap < 2) return -ENAMETOOLONG;
+  if (!path[0]) return -ENOENT_LINUX;
+  if (cap < 2) return -ENAMETOOLONG_LINUX;
   size_t len = 0;
-  if (path[0] != '/' && dirfd != GB_AT_FDCWD) {
-    if (dirfd < 0 || dirfd >= GB_MAX_FDS || m->fds[dirfd].kind == FD_NONE) return -EBADF;
-    if (m->fds[dirfd].kind != FD_DIR) return -ENOTDIR;
-    len = strlen(m->fds[dirfd].path);
-    if (len >= cap) return -ENAMETOOLONG;
-    memcpy(out, m->fds[dirfd].path, len + 1);
+  if (path[0] != '/' && dirfd != AT_FDCWD_LINUX) {
+    if (dirfd < 0 || dirfd >= GB_MAX_FDS || m->files.fds[dirfd].kind == FD_NONE) return -EBADF_LINUX;
+    if (m->files.fds[dirfd].kind != FD_DIR) return -ENOTDIR_LINUX;
+    len = strlen(m->files.fds[dirfd].path);
+    if (len >= cap) return -ENAMETOOLONG_LINUX;
+    memcpy(out, m->files.fds[dirfd].path, len + 1);
     if (len == 1) len = 0; /* "/" */
   }
   /* out[0..len) is a resolved directory ("" for the root); add the components one by one */
@@ -162,7 +161,7 @@ int gb_vfs_resolve(gb_machine *m, int64_t dirfd, const char *path, char *out, si
     const char *e = p;
     while (*e && *e != '/') e++;
     size_t cl = (size_t)(e - p);
-    if (cl > 255) return -ENAMETOOLONG;
+    if (cl > 255) return -ENAMETOOLONG_LINUX;
     if (cl == 1 && p[0] == '.') {
       want_dir = 1;
     } else if (cl == 2 && p[0] == '.' && p[1] == '.') {
@@ -171,7 +170,7 @@ int gb_vfs_resolve(gb_machine *m, int64_t dirfd, const char *path, char *out, si
       out[len] = 0;
       want_dir = 1;
     } else {
-      if (len + 1 + cl + 1 > cap) return -ENAMETOOLONG;
+      if (len + 1 + cl + 1 > cap) return -ENAMETOOLONG_LINUX;
       out[len++] = '/';
       memcpy(out + len, p, cl);
       len += cl;
@@ -181,13 +180,13 @@ int gb_vfs_resolve(gb_machine *m, int64_t dirfd, const char *path, char *out, si
     p = e;
     if (*p) { /* more follows: what we have must be a directory */
       int t = gb_vfs_type(m, len ? out : "/");
-      if (t == GB_VFS_NONE) return -ENOENT;
-      if (t != GB_VFS_DIR) return -ENOTDIR;
+      if (t == GB_VFS_NONE) return -ENOENT_LINUX;
+      if (t != GB_VFS_DIR) return -ENOTDIR_LINUX;
     }
   }
   if (len == 0) { out[0] = '/'; out[1] = 0; }
   int t = gb_vfs_type(m, out);
-  if (want_dir && t != GB_VFS_NONE && t != GB_VFS_DIR) return -ENOTDIR;
+  if (want_dir && t != GB_VFS_NONE && t != GB_VFS_DIR) return -ENOTDIR_LINUX;
   return t;
 }
 
@@ -230,26 +229,26 @@ uint64_t gb_vfs_ino(const char *abs) {
 }
 
 void gb_fds_init(gb_machine *m) {
-  memset(m->fds, 0, sizeof m->fds);
-  m->fds[0].kind = FD_STDIN;
-  m->fds[1].kind = FD_STDOUT;
-  m->fds[2].kind = FD_STDERR;
-  m->fds[1].flags = m->fds[2].flags = 1; /* O_WRONLY */
-  m->fds[0].flags = 0;
-  m->rng = m->o.seed ^ 0x6a09e667f3bcc908ULL;
+  memset(m->files.fds, 0, sizeof m->files.fds);
+  m->files.fds[0].kind = FD_STDIN;
+  m->files.fds[1].kind = FD_STDOUT;
+  m->files.fds[2].kind = FD_STDERR;
+  m->files.fds[1].flags = m->files.fds[2].flags = 1; /* O_WRONLY */
+  m->files.fds[0].flags = 0;
+  m->files.rng = m->o.seed ^ 0x6a09e667f3bcc908ULL;
 }
 
 void gb_fds_free(gb_machine *m) {
   for (int i = 0; i < GB_MAX_FDS; i++) {
-    free(m->fds[i].data);
-    free(m->fds[i].ep);
-    free(m->fds[i].path);
+    free(m->files.fds[i].data);
+    free(m->files.fds[i].ep);
+    free(m->files.fds[i].path);
   }
-  memset(m->fds, 0, sizeof m->fds);
+  memset(m->files.fds, 0, sizeof m->files.fds);
 }
 
 int gb_fd_alloc(gb_machine *m) {
   for (int i = 0; i < GB_MAX_FDS; i++)
-    if (m->fds[i].kind == FD_NONE) return i;
-  return -EMFILE;
+    if (m->files.fds[i].kind == FD_NONE) return i;
+  return -EMFILE_LINUX;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "trace_events.h"
 
 int gb_viz_is_marker(const char *name) {
   static const char *const markers[] = {"runtime.newosproc", "runtime.clone", "runtime.exit"};
@@ -40,9 +41,8 @@ static uint64_t ev_i(const cJSON *e) {
   return v;
 }
 
-static int ev_is(const cJSON *e, const char *kind) {
-  const char *k = gb_viz_str(e, "ev", "");
-  return !strcmp(k, kind);
+static int ev_is(const cJSON *e, gb_event_kind kind) {
+  return gb_event_kind_of(gb_viz_str(e, "ev", "")) == kind;
 }
 
 /* The child a clone event created: child_tid, else a positive numeric ret. */
@@ -65,7 +65,7 @@ static int build_threads(gb_viz_model *m) {
     uint64_t i = ev_i(e);
     if (m->nthreads == 1 && t->start == UINT64_MAX) t->start = 0, m->main_tid = tid;
     if (i < t->start) t->start = i;
-    if (ev_is(e, "syscall")) {
+    if (ev_is(e, GB_EV_SYSCALL)) {
       t->nsyscalls++;
       uint64_t child;
       if (clone_child(e, &child)) {
@@ -91,13 +91,13 @@ static int build_threads(gb_viz_model *m) {
 static int build_phases(gb_viz_model *m) {
   int n = 0;
   const cJSON *e;
-  cJSON_ArrayForEach(e, m->events) if (ev_is(e, "milestone")) n++;
+  cJSON_ArrayForEach(e, m->events) if (ev_is(e, GB_EV_MILESTONE)) n++;
   m->phases = calloc((size_t)(n ? n : 1), sizeof *m->phases);
   if (!m->phases) return 78;
   cJSON_ArrayForEach(e, m->events) {
     uint64_t tid;
     const char *name = gb_viz_str(e, "name", NULL);
-    if (!ev_is(e, "milestone") || !name || gb_viz_is_marker(name) || gb_viz_u64(e, "t", &tid))
+    if (!ev_is(e, GB_EV_MILESTONE) || !name || gb_viz_is_marker(name) || gb_viz_u64(e, "t", &tid))
       continue;
     const gb_viz_thread *t = gb_viz_thread_of(m, tid);
     if (!t) continue;

@@ -6,6 +6,7 @@
 #include "report.h"
 #include "report_css.h"
 #include "report_parts.h"
+#include "trace_events.h"
 
 static void fact(FILE *f, const char *name, const char *value, int mono) {
   fprintf(f, "<dt>%s</dt><dd%s>", name, mono ? " class=\"mono\"" : "");
@@ -144,7 +145,7 @@ static void milestones_section(FILE *f, const gb_viz_model *m) {
         "<tbody>\n", f);
   const cJSON *e;
   cJSON_ArrayForEach(e, m->events) {
-    if (strcmp(gb_viz_str(e, "ev", ""), "milestone")) continue;
+    if (gb_event_kind_of(gb_viz_str(e, "ev", "")) != GB_EV_MILESTONE) continue;
     const char *name = gb_viz_str(e, "name", "?");
     const gb_viz_phase *p = NULL;
     int pk = 0;
@@ -190,7 +191,7 @@ static int looks_numeric(const char *s) {
 
 static void syscall_row(FILE *f, int index, const cJSON *e) {
   const cJSON *ret = gb_viz_get(e, "ret");
-  int unknown = !strcmp(gb_viz_str(e, "ev", ""), "unknown_syscall");
+  int unknown = gb_event_kind_of(gb_viz_str(e, "ev", "")) == GB_EV_UNKNOWN_SYSCALL;
   int err = unknown || (cJSON_IsString(ret) && ret->valuestring[0] == '-');
   fprintf(f, "<tr%s><td class=\"num\">%d</td><td class=\"num\">%.0f</td><td class=\"num\">",
           err ? " class=\"err\"" : "", index, gb_viz_num(e, "t", 0));
@@ -242,7 +243,7 @@ static void syscalls_section(FILE *f, const gb_viz_model *m) {
   int index = 0;
   cJSON_ArrayForEach(e, m->events) {
     const char *kind = gb_viz_str(e, "ev", "");
-    if (strcmp(kind, "syscall") && strcmp(kind, "unknown_syscall")) continue;
+    if (!gb_event_is_syscall(gb_event_kind_of(kind))) continue;
     syscall_row(f, index++, e);
   }
   fputs("</tbody></table></div></section>\n", f);

@@ -8,6 +8,7 @@
 
 #include "html.h"
 #include "report_parts.h"
+#include "trace_events.h"
 
 enum { W = 1200, X0 = 200, X1 = 1170, AXIS_Y = 30, LANE_TOP = 48, BAR_H = 24 };
 
@@ -75,7 +76,7 @@ static void event_title(FILE *f, int index, const cJSON *e) {
 
 static int is_error(const cJSON *e) {
   const char *r = gb_viz_str(e, "ret", "");
-  return r[0] == '-' || !strcmp(gb_viz_str(e, "ev", ""), "unknown_syscall");
+  return r[0] == '-' || gb_event_kind_of(gb_viz_str(e, "ev", "")) == GB_EV_UNKNOWN_SYSCALL;
 }
 
 static void lane(FILE *f, const gb_viz_model *m, const axis *a, const gb_viz_thread *t, int y) {
@@ -115,7 +116,7 @@ static void lane(FILE *f, const gb_viz_model *m, const axis *a, const gb_viz_thr
   cJSON_ArrayForEach(e, m->events) {
     uint64_t tid = 0, i = 0;
     const char *kind = gb_viz_str(e, "ev", "");
-    int sys = !strcmp(kind, "syscall") || !strcmp(kind, "unknown_syscall");
+    int sys = gb_event_is_syscall(gb_event_kind_of(kind));
     if (sys) index++;
     if (gb_viz_u64(e, "t", &tid) || tid != t->tid) continue;
     gb_viz_u64(e, "i", &i);
@@ -125,12 +126,12 @@ static void lane(FILE *f, const gb_viz_model *m, const axis *a, const gb_viz_thr
       event_title(f, index - 1, e);
       fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/></g>", x, y + BAR_H + 3, x,
               y + BAR_H + 13);
-    } else if (!strcmp(kind, "milestone") && gb_viz_is_marker(gb_viz_str(e, "name", NULL))) {
+    } else if (gb_event_kind_of(kind) == GB_EV_MILESTONE && gb_viz_is_marker(gb_viz_str(e, "name", NULL))) {
       fprintf(f, "<g class=\"marker\"><title>");
       gb_html_esc(f, gb_viz_str(e, "name", ""));
       fprintf(f, " at instruction %" PRIu64 "</title><path d=\"M%.1f,%d l5,6 l-5,6 l-5,-6 z\"/></g>",
               i, x, y - 12);
-    } else if (strcmp(kind, "milestone")) {
+    } else if (gb_event_kind_of(kind) != GB_EV_MILESTONE) {
       fprintf(f, "<g class=\"other\"><title>");
       gb_html_esc(f, kind);
       fprintf(f, " at instruction %" PRIu64 "</title><circle cx=\"%.1f\" cy=\"%d\" r=\"3.5\"/></g>",

@@ -5,6 +5,7 @@
 
 #include "model.h"
 #include "timeline.h"
+#include "trace_events.h"
 
 enum { PID = 1 };
 
@@ -110,17 +111,18 @@ static void instants(cJSON *list, const gb_viz_model *m) {
     uint64_t tid, i = 0;
     if (gb_viz_u64(e, "t", &tid)) continue;
     gb_viz_u64(e, "i", &i);
-    const char *kind = gb_viz_str(e, "ev", "");
-    if (!strcmp(kind, "syscall")) {
+    const char *ev = gb_viz_str(e, "ev", "");
+    gb_event_kind kind = gb_event_kind_of(ev);
+    if (kind == GB_EV_SYSCALL) {
       instant(list, gb_viz_str(e, "name", "syscall"), "syscall", tid, i, args_of(e));
-    } else if (!strcmp(kind, "unknown_syscall")) {
+    } else if (kind == GB_EV_UNKNOWN_SYSCALL) {
       snprintf(name, sizeof name, "unknown syscall %.0f", gb_viz_num(e, "nr", -1));
       instant(list, name, "syscall", tid, i, args_of(e));
-    } else if (!strcmp(kind, "milestone")) {
+    } else if (kind == GB_EV_MILESTONE) {
       if (gb_viz_is_marker(gb_viz_str(e, "name", NULL)))
         instant(list, gb_viz_str(e, "name", "?"), "milestone", tid, i, args_of(e));
-    } else if (kind[0]) {
-      instant(list, kind, "event", tid, i, args_of(e));
+    } else if (ev[0]) {
+      instant(list, ev, "event", tid, i, args_of(e));
     }
   }
   uint64_t tid = m->main_tid;

@@ -1,0 +1,67 @@
+/* signals.h — the guest's signal state and delivery. sys_signal.c keeps what
+ * rt_sigaction/rt_sigprocmask/sigaltstack set and handles sent signals; signal.c
+ * delivers synchronous signals (a fault the guest handles) with the frame Linux x86-64
+ * builds, and does rt_sigreturn's work.
+ *
+ * The one cycle in emu/ lives here: a data fault is located by a second machine that
+ * replays the run (machine.c opens it, faultpc.c steps it, signal.c re-delivers the
+ * earlier signals in it), so signal.c ↔ faultpc.c ↔ machine.c call each other. It is
+ * real, not an accident of layout: locating needs a whole machine. */
+#ifndef GOBOOT_EMU_SIGNALS_H
+#define GOBOOT_EMU_SIGNALS_H
+
+#include "common.h"
+
+typedef struct gb_sigaction { uint64_t handler, flags, restorer, mask; } gb_sigaction;
+
+/* A data fault that was delivered as a signal after a replay: where it is, so a later
+ * replay can stop there again, step to the instruction and deliver it the same way. */
+typedef struct gb_sigpoint {
+  uint64_t before;        /* instructions (block-counted) before the faulting block */
+  uint64_t block, end;    /* the faulting block [block, end) */
+  uint64_t bad_addr;
+  int tid;
+} gb_sigpoint;
+
+typedef struct gb_signals {
+  gb_sigaction act[NSIG_LINUX + 1]; /* by signal number; [0] unused */
+  gb_sigpoint *pts; int npts, next_pt;
+  uint64_t suppressed;    /* sent signals not delivered (summary.signals_suppressed) */
+} gb_signals;
+
+/* What a synchronous fault raises, as the kernel's trap handlers decide it. */
+typedef struct gb_sigfault {
+  int signo, code, trapno; /* SIG*_LINUX, si_code, X86_TRAP_*_LINUX */
+  uint64_t addr, err, cr2; /* si_addr; the trap's error code; cr2 (page faults only) */
+  int page_fault;
+} gb_sigfault;
+
+/* The rt_sigframe signal.c writes for F with action SA, for a thread at RSP/RIP with the
+ * given mask and alternate stack: pure data, so tests can check it byte by byte. */
+#define GB_SIGFRAME_SIZE 440  /* pretcode 8 + ucontext 296 + siginfo 128 + padding */
+#define GB_FXSAVE_SIZE 512
+typedef struct gb_sigframe_plan {
+  uint64_t frame;     /* RSP at the handler: the frame's address */
+  uint64_t fpstate;   /* the fxsave image's address (64-byte aligned) */
+  int on_altstack;    /* the frame is on the alternate stack */
+  int overflows;      /* it would not fit on the alternate stack: Linux kills the process */
+} gb_sigframe_plan;
+/* Where the frame goes: below the red zone, or at the alternate stack's top with
+ * SA_ONSTACK (get_sigframe). */
+gb_sigframe_plan gb_sigframe_place(uint64_t rsp, uint64_t flags, uint64_t ss_sp,
+                                   uint64_t ss_size, int ss_flags);
+/* What delivery does to the thread's mask and the action (signal_delivered() and
+ * handle_signal()): mask |= sa_mask, |= the signal itself unless SA_NODEFER, never
+ * SIGKILL or SIGSTOP; SA_RESETHAND resets the action to SIG_DFL. */
+void gb_signal_delivered(uint64_t *mask, gb_sigaction *sa, int signo);
+
+/* Run *PM to its end, delivering each fault the guest handles; a data fault is replayed
+ * in a new machine to its exact instruction and the run goes on there (*PM changes). */
+void gb_machine_run_signals(gb_machine **pm);
+/* A new machine that replayed M's run (and its deliveries) to the instruction of M's
+ * current in-block data fault, stopped before it; NULL if the replay diverged. */
+gb_machine *gb_replay_to_fault(gb_machine *m);
+int64_t gb_signal_sigreturn_peek(gb_machine *m); /* the syscall hook's part: rax or -1 */
+void gb_signal_sigreturn(gb_machine *m);         /* the run loop's part (PEND_SIGRETURN) */
+
+#endif
