@@ -433,8 +433,6 @@ int gb_probe_write(gb_probe *p, uint64_t addr, const void *buf, size_t n) {
   return uc_mem_write(p->m->uc, addr, buf, n) == UC_ERR_OK ? 0 : -1;
 }
 
-uint64_t gb_probe_reg(gb_probe *p, int uc_reg) { return gb_reg(p->m, uc_reg); }
-
 void gb_probe_stats_get(const gb_probe *p, gb_probe_stats *out) {
   *out = p->st;
   out->dirty_pages = p->nset;

@@ -84,7 +84,6 @@ int gb_probe_restore_check(gb_probe *p);
  * their pages join the restore set. 0 or -1. */
 int gb_probe_read(gb_probe *p, uint64_t addr, void *buf, size_t n);
 int gb_probe_write(gb_probe *p, uint64_t addr, const void *buf, size_t n);
-uint64_t gb_probe_reg(gb_probe *p, int uc_reg);
 
 void gb_probe_stats_get(const gb_probe *p, gb_probe_stats *out);
 

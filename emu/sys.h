@@ -45,7 +45,7 @@ SYS(clock_gettime); SYS(clock_getres); SYS(gettimeofday); SYS(time); SYS(nanosle
 SYS(clock_nanosleep); SYS(select); SYS(pselect6);
 /* sys_misc.c */
 SYS(arch_prctl); SYS(uname); SYS(getrlimit); SYS(prlimit64); SYS(getrandom); SYS(getpid);
-SYS(getppid); SYS(getuid); SYS(getcpu); SYS(prctl); SYS(zero); SYS(enosys_quiet);
+SYS(getppid); SYS(getuid); SYS(getcpu); SYS(prctl); SYS(enosys_quiet);
 #undef SYS
 
 #endif

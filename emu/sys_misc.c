@@ -111,10 +111,6 @@ int64_t gb_sys_getcpu(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (a[1] && gb_write(m, a[1], &zero, 4) < 0) return -EFAULT;
   return 0;
 }
-int64_t gb_sys_zero(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)m; (void)a; (void)ev;
-  return 0;
-}
 /* Known syscalls a Go runtime probes and copes without (rseq, clone3): -ENOSYS as
  * for an unknown one, but named in the trace. */
 int64_t gb_sys_enosys_quiet(gb_machine *m, const uint64_t *a, cJSON *ev) {
