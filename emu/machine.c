@@ -1,4 +1,5 @@
-/* machine.c — one emulated process: set up Unicorn (CPU model first, UNICORN-NOTES §0),
+/* machine.c — one emulated process: set up Unicorn (CPU model first: docs/unicorn.md §
+ * The CPU model),
  * map the image and the stack, start the main thread as Linux leaves it, and run the
  * loop that turns hook requests (block, switch, clone, exit) into scheduler actions.
  * gb_emu_run opens, runs, reports and closes one; the probe (probe.c) opens one with its
@@ -14,7 +15,7 @@
 #define GB_CPU_MODEL UC_CPU_X86_HASWELL
 #define GB_CPU_MODEL_NAME "Haswell"
 #define GB_STACK_BELOW (8ULL << 20) /* mapped under the stack image, like RLIMIT_STACK */
-#define GB_NO_EXIT (UINT64_MAX - 1) /* never 0: address 0 would become an exit (§3.4) */
+#define GB_NO_EXIT (UINT64_MAX - 1) /* docs/unicorn.md § until = 0 makes address 0 an exit */
 
 void gb_stop(gb_machine *m, gb_stop_kind k, const char *fmt, ...) {
   if (m->stop != GB_STOP_NONE) return;
@@ -118,7 +119,7 @@ static int load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t e
       return -1;
     }
   }
-  for (int i = 0; i < img->nseg; i++) { /* uc_mem_write ignores protections (§1) */
+  for (int i = 0; i < img->nseg; i++) { /* docs/unicorn.md § uc_mem_write ignores protections */
     const gb_segment *s = &img->seg[i];
     if (s->filesz && uc_mem_write(m->uc, s->vaddr, img->bytes + s->offset, s->filesz) != UC_ERR_OK) {
       snprintf(err, errlen, "cannot fill segment %d", i);
@@ -189,7 +190,7 @@ void gb_machine_run(gb_machine *m) {
     m->pending = PEND_NONE;
     uc_err err = uc_emu_start(m->uc, pc, GB_NO_EXIT, 0, 0);
     if (m->quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->quantum_pc)
-      gb_set_reg(m, UC_X86_REG_RIP, m->quantum_pc); /* stale RIP after a block-hook stop (§3.3) */
+      gb_set_reg(m, UC_X86_REG_RIP, m->quantum_pc); /* docs/unicorn.md § Stale RIP after a block-hook stop */
     if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) gb_fault_stop(m, err);
     if (m->stop != GB_STOP_NONE) break;
     switch (m->pending) {

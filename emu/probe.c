@@ -331,7 +331,7 @@ int gb_probe_snapshot(gb_probe *p) {
   if (uc_context_alloc(m->uc, &p->ctx) != UC_ERR_OK || uc_context_save(m->uc, p->ctx) != UC_ERR_OK)
     return -1;
   /* a page stored to before the save keeps a writable TLB entry that would bypass the
-   * copy-on-write (UNICORN-NOTES §0.2) */
+   * copy-on-write (docs/unicorn.md § Memory snapshots) */
   if (p->reset == GB_PROBE_SNAPSHOT) uc_ctl_flush_tlb(m->uc);
   p->snapped = 1;
   return 0;

@@ -54,7 +54,7 @@ int64_t gb_sys_uname(gb_machine *m, const uint64_t *a, cJSON *ev) {
 static void limit(uint64_t res, uint64_t v[2]) {
   switch (res) {
   case 3: v[0] = 8ULL << 20; v[1] = ~0ULL; break;   /* RLIMIT_STACK */
-  case 7: v[0] = 20000; v[1] = 20000; break;         /* RLIMIT_NOFILE (UNICORN-NOTES §5) */
+  case 7: v[0] = 20000; v[1] = 20000; break;         /* RLIMIT_NOFILE: docs/go-boot-facts.md § getrlimit(RLIMIT_NOFILE) */
   case 6: v[0] = v[1] = 63704; break;                /* RLIMIT_NPROC */
   case 4: v[0] = 0; v[1] = ~0ULL; break;             /* RLIMIT_CORE */
   default: v[0] = v[1] = ~0ULL; break;               /* unlimited */

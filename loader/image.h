@@ -53,7 +53,8 @@ typedef struct gb_sym {
   char from;        /* 's' .symtab, 'p' pclntab, 'b' both agree */
 } gb_sym;
 
-/* Offsets inside runtime.g and runtime.m (GO-BOOT-FACTS §8), and StackGuard. */
+/* Offsets inside runtime.g and runtime.m, and StackGuard (docs/go-boot-facts.md §
+ * runtime.g and runtime.m offsets, § StackGuard). */
 typedef struct gb_go_layout {
   char source[8];          /* "dwarf", "table" or "" when unknown */
   int32_t g_stack_lo, g_stack_hi, g_stackguard0, g_stackguard1, g_m, g_sched;

@@ -1,7 +1,8 @@
 /* layout.c — where runtime.g and runtime.m keep the fields the boot path touches.
  * From the binary's own DWARF (libdw reads .debug_info and the zlib .zdebug_info of
  * Go 1.12–1.17) when it has any, else from the per-version table measured in
- * GO-BOOT-FACTS §8 (nearest measured version for the others). StackGuard is a
+ * docs/go-boot-facts.md § runtime.g and runtime.m offsets (nearest measured version for
+ * the others). StackGuard is a
  * compile-time constant that DWARF does not describe: always the table's. */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -10,7 +11,8 @@
 
 #include "gometa.h"
 
-/* GO-BOOT-FACTS §8, one row per measured release (plus 1.14, see below). Offsets that never changed (stack
+/* docs/go-boot-facts.md § runtime.g and runtime.m offsets, one row per measured release
+ * (plus 1.14, see below). Offsets that never changed (stack
  * 0/8, stackguard0/1 16/24, g.m 48, g.sched 56, m.g0 0) are filled in by fill(). */
 typedef struct row {
   int minor;
@@ -20,7 +22,7 @@ typedef struct row {
 static const row table[] = {
   {10, 144, 152, 376, 72, 80, 136, 192, 208, 224, 960},
   {12, 144, 152, 376, 72, 80, 136, 192, 208, 232, 840},
-  /* not in §8: read here from the DWARF of two go1.14.2 corpus binaries (esbuild 0.2.0,
+  /* read here from the DWARF of two go1.14.2 corpus binaries (esbuild 0.2.0,
    * 0.5.26); without it 1.14 would take 1.15's sizeof(m) */
   {14, 144, 152, 376, 72, 80, 136, 192, 208, 232, 840},
   {15, 144, 152, 376, 72, 80, 136, 192, 208, 232, 992},

@@ -1,4 +1,4 @@
-/* profile.c — per-version rules of the Go boot path (GO-BOOT-FACTS §2–§8), one place.
+/* profile.c — per-version rules of the Go boot path (docs/go-boot-facts.md), one place.
  * Each rule names the source it was checked against in runtime-c/README.md. */
 #include "oracle.h"
 

@@ -11,7 +11,8 @@
 #include "oracle.h"
 #include "rtc_sys.h"
 
-/* runtime.g prefix (offsets fixed in every version, GO-BOOT-FACTS §8). */
+/* runtime.g prefix (offsets fixed in every version: docs/go-boot-facts.md § runtime.g and
+ * runtime.m offsets). */
 struct rtc_g {
   uint64_t stack_lo, stack_hi, stackguard0, stackguard1; /* 0, 8, 16, 24 */
   uint64_t panic_, defer_;                               /* 32, 40 */

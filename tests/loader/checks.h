@@ -7,7 +7,8 @@
 
 #include "image.h"
 
-/* The boot path as GO-BOOT-FACTS §1–2 names it; mstart0 exists from 1.17 only. */
+/* The boot path as docs/go-boot-facts.md § The boot path names it; mstart0 exists from
+ * 1.17 only. */
 extern const char *const check_boot_names[];
 extern const int check_boot_len;
 
