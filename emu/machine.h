@@ -206,7 +206,7 @@ int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack
 void gb_machine_run(gb_machine *m);
 void gb_machine_close(gb_machine *m); /* NULL is fine */
 
-uint64_t gb_now_ns(gb_machine *m);       /* virtual monotonic ns */
+uint64_t gb_now_ns(gb_machine *m);       /* virtual monotonic ns (vclock.c) */
 void gb_stop(gb_machine *m, gb_stop_kind k, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
