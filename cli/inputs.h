@@ -2,8 +2,8 @@
  * (stack, run, check, record): argv, envp, execfn, seed, auxv edits, mimic-host.
  *
  * Use: gb_inputs_init(); for each getopt_long option call gb_inputs_option() (it
- * returns 1 when the option was one of GB_INPUT_LONGOPTS); after the options, collect
- * positional guest args with gb_inputs_add_arg(); then gb_inputs_build() turns them
+ * returns 1 when the option was one of GB_INPUT_LONGOPTS); after the options,
+ * gb_inputs_positionals() takes BINARY and the guest args; then gb_inputs_build() turns them
  * into a gb_stack_spec for an image and builds the stack. */
 #ifndef GOBOOT_CLI_INPUTS_H
 #define GOBOOT_CLI_INPUTS_H

@@ -17,7 +17,8 @@
 #define GB_PAGE_DOWN(x) ((x) & ~(GB_PAGE - 1))
 #define GB_NEVER UINT64_MAX
 /* uc_emu_start's `until`: never 0, which Unicorn would take as an exit address (a guest
- * jump to nil would then end the run instead of faulting: docs/unicorn.md) */
+ * jump to nil would then end the run instead of faulting: docs/unicorn.md § until = 0 makes
+ * address 0 an exit) */
 #define GB_NO_EXIT (UINT64_MAX - 1)
 
 typedef struct gb_machine gb_machine;

@@ -12,7 +12,8 @@
  * and gb_emu_run then locates it: the run is deterministic, so a second machine runs the
  * same inputs to the start of that block (an instruction budget; signal.c's replay, which
  * also re-delivers the signals delivered before), adds a code hook over that block only
- * (a whole-range one costs 5-23x, UNICORN-NOTES §3.8), drops the block's translation so
+ * (a whole-range one costs 5-23x, docs/unicorn.md § Code hooks and the translation
+ * cache), drops the block's translation so
  * the hook applies, and runs the one block. The bad-access hook then sees the exact RIP
  * and saves the CPU state; the first machine takes its registers, or (signal.c) the run
  * goes on in the second. The probe (no second run) keeps the block-level report. Costs

@@ -11,8 +11,9 @@
  *    for the fault report (faultpc.c).
  * TLS loads are counted during the boot phase (entry → first runtime.schedule) unless
  * --tls-all. There is no per-instruction hook (each costs 5–23×, and removing one means
- * retranslating, UNICORN-NOTES §3.8) except with exact_insns, which cross-checks the
- * block counts, and no memory hook ever (11–19× on every access, §3.7). */
+ * retranslating: docs/unicorn.md § Code hooks and the translation cache) except with
+ * exact_insns, which cross-checks the block counts, and no memory hook ever (11–19× on
+ * every access: § Memory hooks). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -1,4 +1,5 @@
-/* machine.c — one emulated process: set up Unicorn (CPU model first, UNICORN-NOTES §0),
+/* machine.c — one emulated process: set up Unicorn (CPU model first: docs/unicorn.md §
+ * The CPU model),
  * map the image and the stack, start the main thread as Linux leaves it, and run the
  * loop that turns hook requests (block, switch, clone, exit) into scheduler actions.
  * gb_emu_run opens, runs, reports and closes one; the probe (probe.c) opens one with its
@@ -105,7 +106,7 @@ static int load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t e
       return -1;
     }
   }
-  for (int i = 0; i < img->nseg; i++) { /* uc_mem_write ignores protections (§1) */
+  for (int i = 0; i < img->nseg; i++) { /* docs/unicorn.md § uc_mem_write ignores protections */
     const gb_segment *s = &img->seg[i];
     if (s->filesz && uc_mem_write(m->uc, s->vaddr, img->bytes + s->offset, s->filesz) != UC_ERR_OK) {
       snprintf(err, errlen, "cannot fill segment %d", i);
@@ -154,7 +155,7 @@ void gb_machine_run(gb_machine *m) {
     m->sched.pending = PEND_NONE;
     uc_err err = uc_emu_start(m->uc, pc, GB_NO_EXIT, 0, 0);
     if (m->count.quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->count.quantum_pc)
-      gb_set_reg(m, UC_X86_REG_RIP, m->count.quantum_pc); /* stale RIP after a block-hook stop (§3.3) */
+      gb_set_reg(m, UC_X86_REG_RIP, m->count.quantum_pc); /* docs/unicorn.md § Stale RIP after a block-hook stop */
     if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) gb_fault_stop(m, err);
     if (m->stop != GB_STOP_NONE) break;
     switch (m->sched.pending) {

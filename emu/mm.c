@@ -2,7 +2,8 @@
  *
  * PROT_NONE reservations are only recorded here and never mapped into Unicorn: on
  * 2.1.1 protecting or unmapping a piece of a large region copies all of it
- * (UNICORN-NOTES §3.1), and Go reserves 64–512 MiB ranges it commits 4 KiB at a time.
+ * (docs/unicorn.md § Splitting a region copies it), and Go reserves 64–512 MiB ranges
+ * it commits 4 KiB at a time.
  * A commit (any mapping with access rights) unmaps what overlaps and maps a fresh,
  * zero-filled region. mmap(NULL) takes the highest free gap below GB_MMAP_TOP, so
  * placement depends only on the guest's own requests. Hints are honoured when free. */

@@ -329,7 +329,7 @@ int gb_probe_snapshot(gb_probe *p) {
   if (uc_context_alloc(m->uc, &p->ctx) != UC_ERR_OK || uc_context_save(m->uc, p->ctx) != UC_ERR_OK)
     return -1;
   /* a page stored to before the save keeps a writable TLB entry that would bypass the
-   * copy-on-write (UNICORN-NOTES §0.2) */
+   * copy-on-write (docs/unicorn.md § Memory snapshots) */
   if (p->reset == GB_PROBE_SNAPSHOT) uc_ctl_flush_tlb(m->uc);
   p->snapped = 1;
   return 0;
@@ -427,8 +427,6 @@ int gb_probe_write(gb_probe *p, uint64_t addr, const void *buf, size_t n) {
   if (p->snapped && p->reset != GB_PROBE_SNAPSHOT) return -1;
   return uc_mem_write(p->m->uc, addr, buf, n) == UC_ERR_OK ? 0 : -1;
 }
-
-uint64_t gb_probe_reg(gb_probe *p, int uc_reg) { return gb_reg(p->m, uc_reg); }
 
 void gb_probe_stats_get(const gb_probe *p, gb_probe_stats *out) {
   *out = p->st;

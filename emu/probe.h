@@ -3,7 +3,7 @@
  * run to an address, read guest memory, rewind. Built on machine.h's internals, with the
  * same syscalls, hooks, budget and fault handling as gb_emu_run (no trace is kept).
  *
- * Three ways to rewind guest memory (UNICORN-NOTES §0.2), chosen at open:
+ * Three ways to rewind guest memory (docs/unicorn.md § Memory snapshots), chosen at open:
  *   HOSTCOPY  writable guest memory (the image's RW segments, the stack) is host memory
  *             the probe owns (uc_mem_map_ptr); a restore copies back the pages the runs
  *             touch, from a copy saved at the snapshot;
@@ -51,7 +51,8 @@ typedef struct gb_probe_stats {
 
 /* Set up IMG on STACK (opts as gb_emu_run: seed, ncpu, vfs, budget) and stop hooks at
  * STOPS[0..NSTOPS) — every address gb_probe_run_to may later be asked for; Unicorn
- * ignores hooks added after the first run (UNICORN-NOTES §3.8). Returns 0, or -1 with
+ * ignores hooks added after the first run (docs/unicorn.md § Code hooks and the
+ * translation cache). Returns 0, or -1 with
  * a message. */
 int gb_probe_open(gb_probe **out, const gb_image *img, const gb_stack *stack,
                   const gb_emu_opts *opts, gb_probe_reset reset, const uint64_t *stops,
@@ -84,7 +85,6 @@ int gb_probe_restore_check(gb_probe *p);
  * their pages join the restore set. 0 or -1. */
 int gb_probe_read(gb_probe *p, uint64_t addr, void *buf, size_t n);
 int gb_probe_write(gb_probe *p, uint64_t addr, const void *buf, size_t n);
-uint64_t gb_probe_reg(gb_probe *p, int uc_reg);
 
 void gb_probe_stats_get(const gb_probe *p, gb_probe_stats *out);
 

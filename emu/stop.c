@@ -1,4 +1,5 @@
-/* stop.c — stop reasons: their names and the CLI exit codes (docs/HELPERS-CONTRACT.md). */
+/* stop.c — stop reasons: their names and the CLI exit codes (docs/HELPERS-CONTRACT.md);
+ * the default run options (gb_emu_opts_default). */
 #include "emu.h"
 
 const char *gb_stop_name(gb_stop_kind k) {

@@ -55,7 +55,7 @@ int64_t gb_sys_uname(gb_machine *m, const uint64_t *a, cJSON *ev) {
 static void limit(uint64_t res, uint64_t v[2]) {
   switch (res) {
   case RLIMIT_STACK_LINUX: v[0] = 8ULL << 20; v[1] = RLIM_INFINITY_LINUX; break;
-  case RLIMIT_NOFILE_LINUX: v[0] = 20000; v[1] = 20000; break; /* UNICORN-NOTES §5 */
+  case RLIMIT_NOFILE_LINUX: v[0] = 20000; v[1] = 20000; break; /* docs/go-boot-facts.md § getrlimit(RLIMIT_NOFILE) */
   case RLIMIT_NPROC_LINUX: v[0] = v[1] = 63704; break;
   case RLIMIT_CORE_LINUX: v[0] = 0; v[1] = RLIM_INFINITY_LINUX; break;
   default: v[0] = v[1] = RLIM_INFINITY_LINUX; break;

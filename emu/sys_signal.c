@@ -91,7 +91,7 @@ int64_t gb_sys_sigaltstack(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 /* The frame is read here only for the return value (the restored rax, as Linux returns
  * it); the registers are restored once uc_emu_start has returned (a RIP written in the
- * syscall hook would resume 2 bytes late, UNICORN-NOTES §3.2): signal.c. */
+ * syscall hook would resume 2 bytes late, docs/unicorn.md § The syscall hook): signal.c. */
 int64_t gb_sys_rt_sigreturn(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)a;
   (void)ev;

@@ -3,7 +3,8 @@
  * clone accepts the three flag sets Go has used (0x10f00 ≤1.8, 0x50f00 1.9–1.15,
  * 0xd0f00 1.16+ with CLONE_SETTLS) and the tid-address flags. The hook only records
  * the request; the run loop builds the child's context once emulation has stopped
- * (UNICORN-NOTES §3.2, §4). Futex waits block in virtual time. */
+ * (docs/unicorn.md § The syscall hook; docs/go-boot-facts.md § clone). Futex waits
+ * block in virtual time. */
 #include <stdio.h>
 #include <string.h>
 

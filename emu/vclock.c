@@ -2,7 +2,8 @@
  * 1 ns per guest instruction, plus the jumps the scheduler makes when every thread
  * sleeps. The TSC runs at a virtual 3 GHz on the same clock; RDTSC/RDTSCP are served
  * by code hooks on their exact addresses in runtime.cputicks (2.1.1 cannot hook the
- * instruction itself, UNICORN-NOTES §3.5). The host clock is never read here. */
+ * instruction itself: docs/unicorn.md § RDTSC in 2.1.1). The host clock is never read
+ * here. */
 #include <string.h>
 
 #include "machine.h"

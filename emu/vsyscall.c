@@ -1,7 +1,8 @@
 /* vsyscall.c — the legacy vsyscall page at 0xffffffffff600000.
  *
  * Go <= 1.15 with no vDSO keeps the page's gettimeofday address as its time fallback
- * and calls it from schedinit (GO-BOOT-FACTS §3.2). Linux's page (in its emulate mode)
+ * and calls it from schedinit (docs/go-boot-facts.md § The vDSO and the vsyscall page).
+ * Linux's page (in its emulate mode)
  * is three entry points that behave as the gettimeofday, time and getcpu syscalls; we
  * map one read+execute page whose entries issue exactly those syscalls, so the guest's
  * time still comes from the virtual clock through the one syscall table. */

@@ -2,7 +2,8 @@
  *
  * Offers gb_auxv_env_default(), gb_auxv_defaults(), gb_auxv_set/add/drop/edit() and
  * gb_random_from_seed() (stack.h). The order is create_elf_tables' order on x86-64
- * (fs/binfmt_elf.c; GO-BOOT-FACTS §9.2): ARCH_DLINFO first (AT_SYSINFO_EHDR when
+ * (fs/binfmt_elf.c; docs/go-boot-facts.md § The kernel's auxv): ARCH_DLINFO first
+ * (AT_SYSINFO_EHDR when
  * the vDSO is mapped, then AT_MINSIGSTKSZ), then the generic entries, then
  * AT_RSEQ_* under CONFIG_RSEQ. AT_EXECFD (binfmt_misc only) and AT_BASE_PLATFORM
  * (no ELF_BASE_PLATFORM on x86) never appear for a directly executed static ELF. */
@@ -28,7 +29,7 @@
  *   as a 6.3+ kernel reports. */
 void gb_auxv_env_default(gb_auxv_env *env) {
   memset(env, 0, sizeof *env);
-  env->vdso_base = 0; /* no vDSO: Go 1.16+ falls back to syscalls (FACTS §3.2) */
+  env->vdso_base = 0; /* no vDSO: docs/go-boot-facts.md § The vDSO and the vsyscall page */
   env->hwcap = 0x078bfbfd;
   env->hwcap2 = 0x2;
   env->minsigstksz = 0xd30;

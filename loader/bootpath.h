@@ -1,5 +1,6 @@
 /* bootpath.h — the functions of the Go boot path on linux/amd64, in the order rt0_go
- * reaches them (GO-BOOT-FACTS §1–2). Names are the plain ones; gb_sym_find() also
+ * reaches them (docs/go-boot-facts.md § The boot path). Names are the plain ones;
+ * gb_sym_find() also
  * finds their Go 1.17+ ".abi0" wrappers. Shared by `inspect` and the emulator's
  * milestone probes so both always speak of the same steps. */
 #ifndef GOBOOT_LOADER_BOOTPATH_H

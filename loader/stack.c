@@ -1,7 +1,8 @@
 /* stack.c — build the initial process stack exactly as Linux does on x86-64.
  *
  * Offers gb_stack_build() and gb_stack_free() (stack.h). The layout is the one
- * fs/exec.c and create_elf_tables() in fs/binfmt_elf.c produce (GO-BOOT-FACTS §9.1):
+ * fs/exec.c and create_elf_tables() in fs/binfmt_elf.c produce (docs/go-boot-facts.md §
+ * The initial stack (create_elf_tables)):
  *
  *   top-8        8 zero bytes                     (bprm->p starts one word down)
  *   below        AT_EXECFN string                 (copy_string_kernel(filename))

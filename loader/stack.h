@@ -54,7 +54,8 @@ typedef struct gb_stack {
   int argc, envc;
 } gb_stack;
 
-/* The auxv a current x86-64 kernel gives a static binary (GO-BOOT-FACTS §9.2), for IMG.
+/* The auxv a current x86-64 kernel gives a static binary (docs/go-boot-facts.md § The
+ * kernel's auxv), for IMG.
  * vdso_base != 0 adds AT_SYSINFO_EHDR first. CPU-derived values (AT_HWCAP, AT_HWCAP2,
  * AT_MINSIGSTKSZ) come from the caller. */
 typedef struct gb_auxv_env {

@@ -69,10 +69,3 @@ cJSON *gb_oracle_to_cjson(const gb_oracle_state *st, int extras) {
   }
   return o;
 }
-
-char *gb_oracle_to_json(const gb_oracle_state *st, int extras) {
-  cJSON *o = gb_oracle_to_cjson(st, extras);
-  char *s = o ? cJSON_Print(o) : NULL;
-  cJSON_Delete(o);
-  return s;
-}

@@ -40,11 +40,6 @@ static void putstr(char *dst, size_t cap, size_t *pos, const char *s) {
   dst[*pos] = 0;
 }
 
-int gb_oracle_cstr_eq(const char *a, const char *b) {
-  while (*a && *a == *b) a++, b++;
-  return *a == *b;
-}
-
 /* runtime.atoi64 (string.go): optional '-', decimal digits, overflow → false. */
 int gb_oracle_atoi64(const char *s, size_t n, int64_t *out) {
   int neg = 0;

@@ -192,6 +192,5 @@ size_t gb_oracle_format(const gb_oracle_state *st, char *buf, size_t cap);
 
 /* Helpers shared by the phases and goboot-rtc (freestanding). */
 int gb_oracle_atoi64(const char *s, size_t n, int64_t *out); /* Go's runtime atoi64 */
-int gb_oracle_cstr_eq(const char *a, const char *b);
 
 #endif

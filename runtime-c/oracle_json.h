@@ -12,8 +12,6 @@
  * "oracle" sub-object adds the non-contract fields (fault, fatal_detail, auxv source,
  * envc, AT_RANDOM address, …). Caller owns the result (cJSON_Delete). */
 cJSON *gb_oracle_to_cjson(const gb_oracle_state *st, int extras);
-/* The same, printed (cJSON_Print); caller frees with free(). NULL on allocation failure. */
-char *gb_oracle_to_json(const gb_oracle_state *st, int extras);
 
 /* Parse goboot-rtc's "key=value" report (gb_oracle_format's output) into ST.
  * Returns 0, or -1 with a message in err (missing header or "end", bad value). */

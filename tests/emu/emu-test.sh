@@ -218,7 +218,7 @@ sigsegv-fatal|sigill)
   # goroutines' argument guesses ("0x41de76?") are stale stack words that depend on host
   # timing, so only goroutine 1's section is compared; and in SIGILL's register dump rdx
   # and r15 hold host stack/mmap addresses (ASLR) and r11 is 0 because Unicorn's syscall
-  # instruction does not set RCX/R11 as the CPU does (UNICORN-NOTES §2).
+  # instruction does not set RCX/R11 as the CPU does (docs/unicorn.md § The syscall hook).
   need "$emuprogs/fault"
   mode=handled; [ "$name" = sigill ] && mode=ill
   run_args "$emuprogs/fault" -- "$mode"; expect_rc 2

@@ -243,9 +243,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "test_stack_kernel: %s: %s\n", path, strerror(errno));
     return 2;
   }
-  { /* GO-BOOT-FACTS §9.3's example */
+  { /* the worked example of docs/go-boot-facts.md § The initial stack (create_elf_tables) */
     char *a[] = {"./dump", "x", "yy", NULL}, *e[] = {"A=1", "B=22", NULL};
-    check_case("facts-9.3", path, a, 3, e, 2, 0);
+    check_case("worked-example", path, a, 3, e, 2, 0);
     check_case("control", path, a, 3, e, 2, 1);
   }
   { /* empty environment, argv[0] = the path */

@@ -59,7 +59,8 @@ static void spec_init(gb_stack_spec *s, const char *const *argv, int argc, const
   gb_random_from_seed(1, s->random);
 }
 
-/* The worked example of GO-BOOT-FACTS §9.3 (Linux 6.18, env -i A=1 B=22 ./dump x yy):
+/* The worked example of docs/go-boot-facts.md § The initial stack (create_elf_tables)
+ * (Linux 6.18, env -i A=1 B=22 ./dump x yy):
  * with the kernel's own stack top and shift, every address must come out the same. */
 static void test_worked_example(void) {
   const char *argv[] = {"./dump", "x", "yy"}, *envp[] = {"A=1", "B=22"};
@@ -104,7 +105,7 @@ static void test_layout_invariants(void) {
         CHECK(gb_stack_build(&s, &st, err, sizeof err) == 0);
         uint64_t items = (uint64_t)argc + envc + 3, P = (uint64_t)s.nauxv + 1;
         CHECK(st.rsp % 16 == 0);
-        CHECK(st.rsp == ((st.random_addr - 16 * P - 8 * items) & ~15ULL)); /* §9.1 */
+        CHECK(st.rsp == ((st.random_addr - 16 * P - 8 * items) & ~15ULL)); /* create_elf_tables' arithmetic */
         CHECK(st.pad_len == st.random_addr - (st.rsp + 8 * items + 16 * P));
         CHECK(st.pad_len < 16);
         CHECK(st.base == (st.rsp & ~4095ULL) && st.size == st.top - st.base);
