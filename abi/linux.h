@@ -174,6 +174,7 @@
 #define SS_ONSTACK_LINUX 1
 #define SS_DISABLE_LINUX 2
 #define SS_AUTODISARM_LINUX (1U << 31)
+#define MINSIGSTKSZ_LINUX 2048
 /* si_code values of the synchronous signals goboot raises */
 #define SI_KERNEL_LINUX 0x80
 #define SEGV_MAPERR_LINUX 1

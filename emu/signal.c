@@ -123,7 +123,7 @@ static int on_stack(uint64_t ss_sp, uint64_t ss_size, int ss_flags, uint64_t sp)
   return sp > ss_sp && sp - ss_sp <= ss_size;
 }
 
-static int on_altstack(const gb_thread *t, uint64_t sp) {
+int gb_on_altstack(const gb_thread *t, uint64_t sp) {
   return on_stack(t->ss_sp, t->ss_size, t->ss_flags, sp);
 }
 
@@ -315,7 +315,7 @@ void gb_signal_sigreturn(gb_machine *m) {
   if (fpp) fpu_restore(m, fx);
   else fpu_init_state(m);
   /* restore_altstack: refused (and ignored) while running on the alternate stack */
-  if (!on_altstack(t, rsp)) {
+  if (!gb_on_altstack(t, rsp)) {
     uint32_t fl32;
     memcpy(&fl32, fr + UC_STACK + 8, 4);
     t->ss_sp = get64(fr, UC_STACK);

@@ -55,6 +55,10 @@ gb_sigframe_plan gb_sigframe_place(uint64_t rsp, uint64_t flags, uint64_t ss_sp,
  * SIGKILL or SIGSTOP; SA_RESETHAND resets the action to SIG_DFL. */
 void gb_signal_delivered(uint64_t *mask, gb_sigaction *sa, int signo);
 
+/* on_sig_stack(): SP is on T's alternate signal stack (never while SS_AUTODISARM). */
+struct gb_thread;
+int gb_on_altstack(const struct gb_thread *t, uint64_t sp);
+
 /* Run *PM to its end, delivering each fault the guest handles; a data fault is replayed
  * in a new machine to its exact instruction and the run goes on there (*PM changes). */
 void gb_machine_run_signals(gb_machine **pm);

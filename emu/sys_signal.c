@@ -66,24 +66,36 @@ int64_t gb_sys_rt_sigprocmask(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return 0;
 }
 
+/* do_sigaltstack: the old stack's flags say whether the thread runs on it now
+ * (SS_ONSTACK), and a thread on it cannot change it (EPERM). */
 int64_t gb_sys_sigaltstack(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   gb_thread *t = gb_cur(m);
+  uint64_t sp = gb_reg(m, UC_X86_REG_RSP);
+  int on = gb_on_altstack(t, sp);
   unsigned char old[24];
-  uint32_t flags = t->ss_size ? (uint32_t)t->ss_flags : SS_DISABLE_LINUX; /* never set */
+  uint32_t flags = !t->ss_size ? SS_DISABLE_LINUX : on ? SS_ONSTACK_LINUX : 0;
+  flags |= (uint32_t)t->ss_flags & SS_AUTODISARM_LINUX;
   memset(old, 0, sizeof old);
   memcpy(old, &t->ss_sp, 8);
   memcpy(old + 8, &flags, 4);
   memcpy(old + 16, &t->ss_size, 8);
   if (a[0]) {
     unsigned char ss[24];
-    if (gb_read(m, a[0], ss, sizeof ss) < 0) return -EFAULT_LINUX;
+    uint64_t ss_sp, ss_size;
     uint32_t f;
-    memcpy(&t->ss_sp, ss, 8);
+    if (gb_read(m, a[0], ss, sizeof ss) < 0) return -EFAULT_LINUX;
+    memcpy(&ss_sp, ss, 8);
     memcpy(&f, ss + 8, 4);
-    memcpy(&t->ss_size, ss + 16, 8);
+    memcpy(&ss_size, ss + 16, 8);
+    if (on) return -EPERM_LINUX;
+    uint32_t mode = f & ~SS_AUTODISARM_LINUX;
+    if (mode != SS_DISABLE_LINUX && mode != SS_ONSTACK_LINUX && mode != 0) return -EINVAL_LINUX;
+    if (mode == SS_DISABLE_LINUX) ss_sp = ss_size = 0;
+    else if (ss_size < MINSIGSTKSZ_LINUX) return -ENOMEM_LINUX;
+    t->ss_sp = ss_sp;
+    t->ss_size = ss_size;
     t->ss_flags = (int)f;
-    if (f & SS_DISABLE_LINUX) t->ss_size = 0;
   }
   if (a[1] && gb_write(m, a[1], old, sizeof old) < 0) return -EFAULT_LINUX;
   return 0;

@@ -27,7 +27,9 @@ export GOCACHE=$cache/build GOPATH=$cache/path GOFLAGS='' GO111MODULE=off \
 build() {
   local name=$1 dst=$out/$2; shift 2
   local main=$src/$name/main.go
-  if [ -f "$dst" ] && [ "$dst" -nt "$main" ] && [ "$dst" -nt "$here/build-goprogs.sh" ]; then
+  # up to date: newer than every file of its folder (a cgo program includes .c files)
+  if [ -f "$dst" ] && [ -z "$(find "$src/$name" -newer "$dst" -print -quit)" ] &&
+     [ "$dst" -nt "$here/build-goprogs.sh" ]; then
     return 0
   fi
   echo "build-goprogs.sh: $(basename "$dst")"

@@ -173,6 +173,17 @@ selfexe)
 /proc/self/exe: $size bytes, ELF magic true
 built with: go1.19.8"
   grep -Eq '"target":[[:space:]]*"/tools/selfexe"' "$tmp/trace.json" || fail "no readlink target in the trace" ;;
+sigframe-cgo)
+  # C handlers (SA_NODEFER, SA_RESETHAND, SA_ONSTACK, a blocked mask) and what each sees
+  # of its frame: masks in and saved by the frame, si_code/si_addr, trapno, the page-fault
+  # error code, uc_stack, sigaltstack's SS_ONSTACK, the frame's shape. Equal to the real
+  # kernel's, line for line (sigframe.c prints nothing that depends on addresses).
+  need "$goprogs/sigframe-cgo"; run "$goprogs/sigframe-cgo"
+  expect_rc 0
+  "$goprogs/sigframe-cgo" >"$tmp/native" 2>&1 || fail "native run failed"
+  [ "$(wc -l <"$tmp/native")" -eq 8 ] || fail "native run printed $(wc -l <"$tmp/native") lines, not 8"
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "handlers saw other frames than on the real kernel"; }
+  python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); n=sum(e["ev"]=="signal" for e in t["events"]); sys.exit(n != 8)' "$tmp/trace.json" || fail "not 8 signal events in the trace" ;;
 nilpanic)
   # Go's SIGSEGV handler gets each nil dereference (signal delivery, emu/signal.c): two
   # are recovered, the last one panics; "div" ends with runtime.panicdivide instead.
