@@ -63,7 +63,7 @@ static int parse_args(int argc, char **argv, gb_inputs *in, check_opts *co, cons
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     char *end = NULL;
     switch (c) {
-    case 'h': fputs(check_help, stdout); return 0;
+    case 'h': fputs(check_help, stdout); return GB_OK;
     case OPT_JSON: co->json = 1; break;
     case OPT_NATIVE: co->native = 1; break;
     case OPT_NCPU:
