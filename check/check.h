@@ -32,9 +32,10 @@ const char *gb_check_kind_name(gb_check_kind k); /* "go", "goboot-rtc" */
 int gb_check_classify(const gb_image *img, gb_check_kind *kind, char *err, size_t errlen);
 
 typedef struct gb_check_opts {
-  gb_emu_opts emu;     /* budgets (max_insns, timeout_s, ...); ncpu, seed, until, echo are set here */
+  gb_emu_opts emu;     /* budgets (max_insns, timeout_s, ...); gb_check_run sets ncpu,
+                          seed, until and echo itself */
   int ncpu;            /* CPUs the guest sees: sched_getaffinity's mask */
-  uint64_t seed;       /* as given to the stack builder */
+  uint64_t seed;       /* the guest's randomness, the one the stack was built with */
   uint64_t vdso_base;  /* the AT_SYSINFO_EHDR the stack announces, 0 = none */
   int native;          /* goboot-rtc: also run it on this kernel, with exactly ARGV and ENVP */
   const char *const *argv, *const *envp; /* NULL-terminated */
