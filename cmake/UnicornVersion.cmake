@@ -1,6 +1,6 @@
 # goboot_check_unicorn_version(VERSION): refuse the Unicorn versions goboot cannot use.
 # 2.1.1 is the one goboot is measured on and pins (scripts/setup.sh; README
-# "Dependencies"; ../shared/UNICORN-NOTES.md §0). Measured and refused:
+# "Dependencies"; docs/unicorn.md "Why exactly 2.1.1"). Measured and refused:
 #   < 2.1.1  bookworm's 2.0.1: every guest store takes a slow path (4.6 M stores/s against
 #            2.1.1's 257 M; Go code ~5x slower) and the CPU model is ignored (one fixed
 #            CPUID without POPCNT: GOAMD64=v2 binaries cannot start);
