@@ -3,6 +3,7 @@
  * milestone it follows otherwise), the two events field by field, and the events before
  * it as context; then every other field that differs (inputs, boot state, stop, output,
  * summary), as dotted paths with both values. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,12 @@ static void value_text(const cJSON *v, char *buf, size_t len) {
 }
 
 /* Append to BUF (bounded). */
-static void cat(char *buf, size_t len, size_t *at, const char *fmt, const char *a, const char *b) {
+__attribute__((format(printf, 4, 5))) static void cat(char *buf, size_t len, size_t *at, const char *fmt, ...) {
   if (*at + 1 >= len) return; /* room for one more byte and the NUL */
-  int n = snprintf(buf + *at, len - *at, fmt, a, b);
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf + *at, len - *at, fmt, ap);
+  va_end(ap);
   if (n > 0) *at += (size_t)n < len - *at ? (size_t)n : len - *at - 1;
 }
 

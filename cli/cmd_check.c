@@ -1,14 +1,9 @@
 /* cmd_check.c — `goboot check BINARY [inputs] [--json] [-- args]`: the emulated boot
- * against the runtime-c oracle, field by field.
- *
- * A Go binary: the stack is built exactly as `run` builds it; the oracle predicts the
- * boot state for that stack image with the emulator's own answers (check_oracle.c) and
- * the Go version's profile; the emulator then runs to runtime.main, or to the end when
- * the oracle predicts a fatal error or a fault, and its boot state, stderr and syscalls
- * give the emulated side (check_emu.c). goboot-rtc (runtime-c's static non-Go program):
- * it runs to its exit under the emulator and the report it prints is the emulated side;
- * with --native it also runs on the real kernel (check_native.c). Exit 0 only when every
- * field both sides know agrees; 1 when one does not. */
+ * against the runtime-c oracle, field by field. The options and the stack are built
+ * exactly as `run` builds them; check/ (check.h) runs the oracle, the emulator and, for
+ * goboot-rtc with --native, the real kernel, and compares; this file prints the
+ * comparison as a text table or as JSON. Exit 0 only when every field both sides know
+ * agrees; 1 when one does not. */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <errno.h>
 #include <getopt.h>
@@ -19,12 +14,10 @@
 
 #include "check.h"
 #include "commands.h"
+#include "exitcodes.h"
 #include "inputs.h"
 
 enum { OPT_JSON = 0x2000, OPT_NATIVE, OPT_NCPU, OPT_MAX_INSNS, OPT_TIMEOUT, OPT_VDSO_CHECK };
-
-#define CHECK_DISAGREE 1
-#define CHECK_CANNOT 84
 
 static const char check_help[] =
   "usage: goboot check BINARY [options] [-- guest args...]\n\n"
@@ -70,7 +63,7 @@ static int parse_args(int argc, char **argv, gb_inputs *in, check_opts *co, cons
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     char *end = NULL;
     switch (c) {
-    case 'h': fputs(check_help, stdout); return 0;
+    case 'h': fputs(check_help, stdout); return GB_OK;
     case OPT_JSON: co->json = 1; break;
     case OPT_NATIVE: co->native = 1; break;
     case OPT_NCPU:
@@ -123,57 +116,63 @@ static int native_setup(gb_inputs *in, check_opts *co, const char *path) {
   return -1;
 }
 
-static int emit_text(const gb_check_cols *cols) {
-  cJSON *table;
-  int bad = gb_check_compare(cols, &table);
-  gb_check_print(cols, table, bad);
-  cJSON_Delete(table);
-  return bad;
+static char *show(const cJSON *v) {
+  if (!v) return strdup("-");
+  if (cJSON_IsString(v)) return strdup(v->valuestring);
+  return cJSON_PrintUnformatted(v);
 }
 
-static int emit_json(const gb_check_cols *cols, const char *binary, const char *profile,
-                     const char *kind) {
-  cJSON *table;
-  int bad = gb_check_compare(cols, &table);
+/* The comparison as a table: one row per field, the verdict last. */
+static void print_text(const char *title, const gb_check_result *r) {
+  printf("== %s\n", title);
+  if (r->native) printf("%-22s %-20s %-20s %-20s %s\n", "field", "emulated", "oracle", "native", "verdict");
+  else printf("%-22s %-24s %-24s %s\n", "field", "emulated", "oracle", "verdict");
+  const cJSON *row;
+  cJSON_ArrayForEach(row, r->fields) {
+    int ek = cJSON_IsTrue(cJSON_GetObjectItem(row, "emulated_known"));
+    int ok = cJSON_IsTrue(cJSON_GetObjectItem(row, "oracle_known"));
+    char *e = ek ? show(cJSON_GetObjectItem(row, "emulated")) : strdup("-");
+    char *o = ok ? show(cJSON_GetObjectItem(row, "oracle")) : strdup("-");
+    const char *f = cJSON_GetObjectItem(row, "field")->valuestring;
+    const char *v = cJSON_GetObjectItem(row, "verdict")->valuestring;
+    if (r->native) {
+      char *n = show(cJSON_GetObjectItem(r->native, f));
+      printf("%-22s %-20s %-20s %-20s %s\n", f, e, o, n, v);
+      free(n);
+    } else {
+      printf("%-22s %-24s %-24s %s\n", f, e, o, v);
+    }
+    free(e), free(o);
+  }
+  printf("%s: %d field(s) disagree\n", r->disagreements ? "DISAGREE" : "AGREE", r->disagreements);
+}
+
+static void print_json(const gb_check_result *r, const char *binary, const char *kind) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "binary", binary);
   cJSON_AddStringToObject(o, "kind", kind);
-  cJSON_AddStringToObject(o, "profile", profile);
-  cJSON_AddBoolToObject(o, "agree", bad == 0);
-  cJSON_AddNumberToObject(o, "disagreements", bad);
-  cJSON_AddItemToObject(o, "fields", table);
-  cJSON_AddItemToObject(o, "emulated", cJSON_Duplicate(cols->emulated, 1));
-  cJSON_AddItemToObject(o, "oracle", cJSON_Duplicate(cols->oracle, 1));
-  if (cols->native) cJSON_AddItemToObject(o, "native", cJSON_Duplicate(cols->native, 1));
+  cJSON_AddStringToObject(o, "profile", r->profile);
+  cJSON_AddBoolToObject(o, "agree", r->disagreements == 0);
+  cJSON_AddNumberToObject(o, "disagreements", r->disagreements);
+  cJSON_AddItemToObject(o, "fields", cJSON_Duplicate(r->fields, 1));
+  cJSON_AddItemToObject(o, "emulated", cJSON_Duplicate(r->emulated, 1));
+  cJSON_AddItemToObject(o, "oracle", cJSON_Duplicate(r->oracle, 1));
+  if (r->native) cJSON_AddItemToObject(o, "native", cJSON_Duplicate(r->native, 1));
   char *s = cJSON_Print(o);
   if (s) puts(s);
   free(s);
   cJSON_Delete(o);
-  return bad;
 }
 
-/* A cgo binary: runtime.iscgo is initialised true in the file (runtime/cgo sets it), or,
- * without symbols, a PT_TLS segment (only external linking, which cgo implies, has one).
- * rt0_go then calls _cgo_init instead of settls, libc owns FS and g0's bounds come from
- * the pthread stack: the oracle models the non-cgo path only. */
-static int is_cgo(const gb_image *img) {
-  const gb_sym *s = gb_sym_find(img, "runtime.iscgo");
-  size_t avail = 0;
-  const unsigned char *p = s ? gb_image_ptr(img, s->addr, &avail) : NULL;
-  if (p && avail >= 1) return p[0] != 0;
-  return img->has_tls;
-}
-
-/* The CPU model the trace header names must be the one the oracle was told about. */
-static int header_cpu_ok(const cJSON *trace, char *err, size_t errlen) {
-  const cJSON *h = cJSON_GetObjectItem(trace, "header");
-  const cJSON *model = cJSON_GetObjectItem(h, "cpu_model"), *vendor = cJSON_GetObjectItem(h, "cpu_vendor");
-  if (cJSON_IsString(model) && !strcmp(model->valuestring, "Haswell") && cJSON_IsString(vendor) &&
-      !strcmp(vendor->valuestring, "GenuineIntel"))
-    return 1;
-  snprintf(err, errlen, "the emulator's CPU (%s, %s) is not the Haswell the oracle was given",
-           cJSON_IsString(model) ? model->valuestring : "?", cJSON_IsString(vendor) ? vendor->valuestring : "?");
-  return 0;
+/* What each way check can stop short means as an exit code. */
+static int exit_code(gb_check_status s) {
+  switch (s) {
+  case GB_CHECK_COMPARED: return GB_OK;
+  case GB_CHECK_NO_PROFILE: return GB_E_UNSUPPORTED;
+  case GB_CHECK_NO_MACHINE: return GB_E_EMULATOR;
+  case GB_CHECK_NO_SIDE: return GB_E_DIFFER;
+  }
+  return GB_E_EMULATOR;
 }
 
 static int check(gb_inputs *in, check_opts *co, const char *path) {
@@ -184,107 +183,47 @@ static int check(gb_inputs *in, check_opts *co, const char *path) {
     fprintf(stderr, "goboot check: %s\n", err);
     return (int)s;
   }
-  int rtc = gb_check_is_rtc(&img), rc = CHECK_CANNOT;
+  int rc = GB_E_UNSUPPORTED;
   gb_stack st;
   memset(&st, 0, sizeof st);
-  cJSON *emu = NULL, *ora = NULL, *nat = NULL;
-  gb_emu_result res;
-  memset(&res, 0, sizeof res);
-  static gb_oracle_in oin;
-  gb_check_answers ans;
-  gb_oracle_state pred;
-  char profile[32];
-  int norandom = 1;
-
-  if (!img.is_go && !rtc) {
-    fprintf(stderr, "goboot check: %s is neither a Go binary nor goboot-rtc (%s)\n", path,
-            img.note[0] ? img.note : "no Go pclntab");
+  gb_check_kind kind;
+  if (gb_check_classify(&img, &kind, err, sizeof err)) {
+    fprintf(stderr, "goboot check: %s\n", err);
     goto out;
   }
-  if (img.is_go && is_cgo(&img)) {
-    fprintf(stderr, "goboot check: %s is a cgo binary: rt0_go calls _cgo_init and libc sets FS and "
-                    "g0's stack; the oracle models the non-cgo boot only ('goboot run' boots it)\n", path);
-    goto out;
-  }
+  int rtc = kind == GB_CHECK_RTC;
   if (co->native && !rtc) {
     fprintf(stderr, "goboot check: --native runs goboot-rtc only (a Go binary is never run on the host)\n");
     rc = GB_E_USAGE;
     goto out;
   }
   if (co->native && (rc = native_setup(in, co, path)) >= 0) goto out;
-  rc = CHECK_CANNOT;
   if (!in->vdso_set && !co->native) gb_inputs_option(in, GB_OPT_VDSO, "0"); /* as run */
   if (gb_inputs_build(in, &img, &st, err, sizeof err)) {
     fprintf(stderr, "goboot check: %s\n", err);
     rc = GB_E_USAGE;
     goto out;
   }
-  if (rtc) {
-    snprintf(profile, sizeof profile, "%s", gb_check_rtc_profile(&st));
-  } else if (img.go_minor < 0) {
-    fprintf(stderr, "goboot check: %s: unknown Go version; the oracle needs one\n", path);
+  gb_check_opts o = {co->emu, co->ncpu, in->seed, in->auxenv.vdso_base, co->native,
+                     in->argv_built, in->envs};
+  gb_check_result r;
+  gb_check_status cs = gb_check_run(&img, kind, &st, &o, &r, err, sizeof err);
+  if (cs != GB_CHECK_COMPARED) {
+    fprintf(stderr, "goboot check: %s\n", err);
+    rc = exit_code(cs);
     goto out;
+  }
+  if (co->json) {
+    print_json(&r, path, gb_check_kind_name(kind));
   } else {
-    if (img.go_patch >= 0)
-      snprintf(profile, sizeof profile, "%d.%d.%d", img.go_major, img.go_minor, img.go_patch);
-    else
-      snprintf(profile, sizeof profile, "%d.%d", img.go_major, img.go_minor);
+    char title[600];
+    snprintf(title, sizeof title, "%s (%s, oracle profile %s)%s", path, rtc ? "goboot-rtc" : img.go_version,
+             r.profile, co->native ? (r.norandom ? ", native with ASLR off" : ", native with ASLR ON") : "");
+    print_text(title, &r);
   }
-  if (gb_oracle_profile_parse(&oin.prof, profile)) {
-    fprintf(stderr, "goboot check: no oracle profile for Go %s (runtime-c covers " GB_GO_KNOWN_RANGE ")\n", profile);
-    goto out;
-  }
-  if (gb_check_oracle_in(&oin, &ans, &img, &st, co->ncpu, in->auxenv.vdso_base, rtc, err, sizeof err) ||
-      gb_oracle_run(&oin, &pred) != GB_ORACLE_OK) {
-    fprintf(stderr, "goboot check: oracle: %s\n", err);
-    rc = 86;
-    goto out;
-  }
-  ora = gb_check_side_from_state(&pred);
-
-  co->emu.ncpu = co->ncpu;
-  co->emu.seed = in->seed;
-  co->emu.echo = 0;
-  /* Go: stop at runtime.main unless the oracle says the boot never gets there. */
-  co->emu.until = rtc || pred.fatal[0] || (pred.have & GB_F_FAULT) ? NULL : "runtime.main";
-  int er = gb_emu_run(&img, &st, &co->emu, &res);
-  if (er < 0) {
-    fprintf(stderr, "goboot check: %s\n", res.message);
-    rc = 86;
-    goto out;
-  }
-  if (!header_cpu_ok(res.trace, err, sizeof err)) {
-    fprintf(stderr, "goboot check: %s\n", err);
-    rc = 86;
-    goto out;
-  }
-  emu = rtc ? gb_check_side_from_rtc(&res, err, sizeof err) : gb_check_side_from_trace(&res);
-  if (!emu) {
-    fprintf(stderr, "goboot check: %s\n", err);
-    rc = CHECK_DISAGREE;
-    goto out;
-  }
-  if (co->native) {
-    nat = gb_check_native(img.path, in->argv_built, in->envs, &norandom,
-                          err, sizeof err);
-    if (!nat) {
-      fprintf(stderr, "goboot check: %s\n", err);
-      rc = CHECK_DISAGREE;
-      goto out;
-    }
-  }
-  char title[600];
-  snprintf(title, sizeof title, "%s (%s, oracle profile %s)%s", path, rtc ? "goboot-rtc" : img.go_version,
-           profile, co->native ? (norandom ? ", native with ASLR off" : ", native with ASLR ON") : "");
-  int minor = 0;
-  sscanf(profile, "%*d.%d", &minor);
-  gb_check_cols cols = {title, emu, ora, nat, rtc, minor, norandom};
-  int bad = co->json ? emit_json(&cols, path, profile, rtc ? "goboot-rtc" : "go")
-                     : emit_text(&cols);
-  rc = bad ? CHECK_DISAGREE : 0;
+  rc = r.disagreements ? GB_E_DIFFER : GB_OK;
+  gb_check_result_free(&r);
 out:
-  cJSON_Delete(emu), cJSON_Delete(ora), cJSON_Delete(nat);
-  if (res.trace) gb_emu_result_free(&res);
   gb_stack_free(&st);
   gb_image_free(&img);
   return rc;
@@ -292,7 +231,7 @@ out:
 
 int cmd_check(int argc, char **argv) {
   gb_inputs *in = malloc(sizeof *in);
-  if (!in) return 78;
+  if (!in) return GB_E_NOMEM;
   gb_inputs_init(in);
   check_opts co;
   memset(&co, 0, sizeof co);

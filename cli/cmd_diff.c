@@ -21,7 +21,7 @@ static const char diff_help[] =
 int cmd_diff(int argc, char **argv) {
   if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
     fputs(diff_help, stdout);
-    return 0;
+    return GB_OK;
   }
   if (argc != 3) {
     fprintf(stderr, "goboot diff: expected two files\n\n%s", diff_help);
@@ -43,5 +43,5 @@ int cmd_diff(int argc, char **argv) {
     return GB_E_USAGE;
   }
   printf("%d difference%s\n", n, n == 1 ? "" : "s");
-  return n ? 1 : 0;
+  return n ? GB_E_DIFFER : GB_OK;
 }

@@ -353,7 +353,7 @@ static int milestones(const gsuite *g, const int *sel) {
     }
     cJSON_Delete(d);
   }
-  return 0;
+  return GB_OK;
 }
 
 int cmd_golden(int argc, char **argv) {
@@ -380,7 +380,7 @@ int cmd_golden(int argc, char **argv) {
   optind = 0;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     switch (c) {
-    case 'h': fputs(golden_help, stdout); free(g); return 0;
+    case 'h': fputs(golden_help, stdout); free(g); return GB_OK;
     case 'c':
       if (nwant < MAX_CASES) want[nwant++] = optarg;
       break;
@@ -421,7 +421,7 @@ int cmd_golden(int argc, char **argv) {
     }
     printf("golden %s: %d case%s, %d failed, %.1fs\n", verb, ran, ran == 1 ? "" : "s", fails,
            now() - t0);
-    rc = fails ? 1 : 0;
+    rc = fails ? GB_E_DIFFER : GB_OK;
   } else if (!strcmp(verb, "versions")) {
     rc = versions(g, sel);
   } else if (!strcmp(verb, "milestones")) {

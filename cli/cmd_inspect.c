@@ -154,7 +154,7 @@ int cmd_inspect(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
     if (c == 'j') json = 1;
-    else if (c == 'h') { fputs(inspect_help, stdout); return 0; }
+    else if (c == 'h') { fputs(inspect_help, stdout); return GB_OK; }
     else { fputs(inspect_help, stderr); return GB_E_USAGE; }
   }
   if (optind != argc - 1) {
@@ -178,5 +178,5 @@ int cmd_inspect(int argc, char **argv) {
     inspect_text(&img);
   }
   gb_image_free(&img);
-  return 0;
+  return GB_OK;
 }

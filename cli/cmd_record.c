@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicorn/unicorn.h>
 
 #include "analysis.h"
 #include "commands.h"
@@ -49,11 +48,6 @@ static cJSON *strings(const char *const *s, int n) {
   return a;
 }
 
-void gb_unicorn_version(char *buf, size_t len) {
-  unsigned v = uc_version(NULL, NULL);
-  snprintf(buf, len, "%u.%u.%u", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff);
-}
-
 void gb_stack_sha256(const gb_stack *st, char out[65]) {
   gb_sha256_hex(st->bytes, st->size, out);
 }
@@ -65,7 +59,7 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
   char b[80];
   cJSON_AddStringToObject(r, "format", GB_RECORDING_FORMAT);
   cJSON_AddStringToObject(r, "goboot_version", GOBOOT_VERSION);
-  gb_unicorn_version(b, sizeof b);
+  gb_emu_unicorn_version(b, sizeof b);
   cJSON_AddStringToObject(r, "unicorn_version", b);
   cJSON *bin = cJSON_AddObjectToObject(r, "binary");
   cJSON_AddStringToObject(bin, "path", img->path ? img->path : "");
@@ -162,7 +156,7 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
   int er = gb_emu_run(&img, &st, &o, &res);
   if (er < 0) {
     fprintf(stderr, "goboot %s: %s\n", who, res.message);
-    rc = er == -2 ? GB_E_USAGE : 86;
+    rc = er == -2 ? GB_E_USAGE : GB_E_EMULATOR;
   } else {
     rc = gb_stop_exit_code(res.stop, res.exit_code);
     *rec = gb_recording_new(&img, &st, &in->spec, in->mimic_host, &o, res.trace, rc);
@@ -185,9 +179,9 @@ int cmd_record(int argc, char **argv) {
   int quiet = 0;
   cJSON *rec = NULL;
   int rc = gb_record_run(argc, argv, "record", &out, &quiet, &rec);
-  if (rc == -1) return 0; /* --help */
+  if (rc == -1) return GB_OK; /* --help */
   if (!rec) return rc;
-  int code = 0;
+  int code = GB_OK;
   if (!out) {
     fprintf(stderr, "goboot record: missing -o FILE\n");
     code = GB_E_USAGE;

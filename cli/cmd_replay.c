@@ -114,7 +114,7 @@ static int build_spec(replay *r, char *err, size_t errlen) {
 /* Refuse (return 1) unless versions and binary match, or FORCE (then only warn). */
 static int refuse(const cJSON *rec, const gb_image *img, int force) {
   char uv[32];
-  gb_unicorn_version(uv, sizeof uv);
+  gb_emu_unicorn_version(uv, sizeof uv);
   const char *rg = str(rec, "goboot_version"), *ru = str(rec, "unicorn_version");
   const char *rs = str(get(rec, "binary"), "sha256");
   int bad = 0;
@@ -153,7 +153,7 @@ int cmd_replay(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     switch (c) {
-    case 'h': fputs(replay_help, stdout); return 0;
+    case 'h': fputs(replay_help, stdout); return GB_OK;
     case 'b': binary = optarg; break;
     case 'f': force = 1; break;
     case 'q': quiet = 1; break;
@@ -193,7 +193,7 @@ int cmd_replay(int argc, char **argv) {
     goto out_noimg;
   }
   if (refuse(rec, &img, force)) {
-    rc = 2;
+    rc = GB_E_REFUSED;
     goto out;
   }
   if (build_spec(&r, err, sizeof err) || gb_stack_build(&r.spec, &st, err, sizeof err)) {
@@ -212,7 +212,7 @@ int cmd_replay(int argc, char **argv) {
   }
   if (gb_emu_run(&img, &st, &r.o, &res) < 0) {
     fprintf(stderr, "goboot replay: %s\n", res.message);
-    rc = 86;
+    rc = GB_E_EMULATOR;
     goto out;
   }
   static const char *const ignore_strict[] = {"header.binary", NULL};
@@ -232,7 +232,7 @@ int cmd_replay(int argc, char **argv) {
     }
     printf("replay of %s: DIVERGED (%d difference%s%s)\n", file, ndiff, ndiff == 1 ? "" : "s",
            first >= 0 ? ", first at the event shown" : "");
-    rc = 1;
+    rc = GB_E_DIFFER;
   } else if (!quiet) {
     printf("replay of %s: identical: %d events, boot state, stop (%s) and output\n", file,
            cJSON_GetArraySize(get(rt, "events")), str(stop, "reason") ? str(stop, "reason") : "?");

@@ -98,7 +98,7 @@ int cmd_run(int argc, char **argv) {
     {0, 0, 0, 0},
   };
   gb_inputs *in = malloc(sizeof *in);
-  if (!in) return 78;
+  if (!in) return GB_E_NOMEM;
   gb_inputs_init(in);
   gb_emu_opts o;
   gb_emu_opts_default(&o);
@@ -107,7 +107,7 @@ int cmd_run(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     switch (c) {
-    case 'h': fputs(run_help, stdout); free(in); return 0;
+    case 'h': fputs(run_help, stdout); free(in); return GB_OK;
     case OPT_TRACE: trace_path = optarg; continue;
     case OPT_QUIET: quiet = 1; continue;
     case OPT_NO_ECHO: o.echo = 0; continue;
@@ -138,7 +138,7 @@ int cmd_run(int argc, char **argv) {
     gb_stack_free(&st);
     gb_image_free(&img);
     free(in);
-    return er == -2 ? GB_E_USAGE : 86;
+    return er == -2 ? GB_E_USAGE : GB_E_EMULATOR;
   }
   int code = gb_stop_exit_code(res.stop, res.exit_code);
   if (trace_path && write_trace(trace_path, res.trace) < 0) {

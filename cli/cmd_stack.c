@@ -268,10 +268,10 @@ static int print_json(const view *v, const gb_inputs *in) {
   }
   char *s = cJSON_Print(o);
   cJSON_Delete(o);
-  if (!s) return 78;
+  if (!s) return GB_E_NOMEM;
   puts(s);
   free(s);
-  return 0;
+  return GB_OK;
 }
 
 int cmd_stack(int argc, char **argv) {
@@ -283,7 +283,7 @@ int cmd_stack(int argc, char **argv) {
     {0, 0, 0, 0},
   };
   gb_inputs *in = malloc(sizeof *in); /* large (argument tables): not on the stack */
-  if (!in) return 78;
+  if (!in) return GB_E_NOMEM;
   gb_inputs_init(in);
   int json = 0, c, rc;
   optind = 1;
@@ -291,7 +291,7 @@ int cmd_stack(int argc, char **argv) {
     if (c == 'h') {
       fputs(stack_help, stdout);
       free(in);
-      return 0;
+      return GB_OK;
     }
     if (c == OPT_JSON) {
       json = 1;
@@ -325,7 +325,7 @@ int cmd_stack(int argc, char **argv) {
     return GB_E_USAGE;
   }
   view v = {&img, &st, st.platform_addr + strlen(str_at(&st, st.platform_addr)) + 1};
-  rc = 0;
+  rc = GB_OK;
   if (json) rc = print_json(&v, in);
   else print_text(&v, in);
   gb_stack_free(&st);

@@ -43,25 +43,25 @@ static int render_timeline(const cJSON *trace, char **buf, size_t *len) {
   cJSON *tl = gb_viz_timeline(trace);
   char *s = tl ? cJSON_PrintUnformatted(tl) : NULL;
   cJSON_Delete(tl);
-  if (!s) return 78;
+  if (!s) return GB_E_NOMEM;
   size_t n = strlen(s);
   char *b = realloc(s, n + 2);
   if (!b) {
     free(s);
-    return 78;
+    return GB_E_NOMEM;
   }
   b[n] = '\n';
   b[n + 1] = 0;
   *buf = b;
   *len = n + 1;
-  return 0;
+  return GB_OK;
 }
 
 static int render_report(const cJSON *trace, char **buf, size_t *len) {
   FILE *mem = open_memstream(buf, len);
-  if (!mem) return 78;
+  if (!mem) return GB_E_NOMEM;
   int rc = gb_viz_report(mem, trace);
-  if (fclose(mem) || !*buf) rc = 78;
+  if (fclose(mem) || !*buf) rc = GB_E_NOMEM;
   return rc;
 }
 
@@ -78,19 +78,19 @@ static int viz_command(int argc, char **argv, const char *name, const char *help
   while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
     if (c == 'h') {
       fputs(help, stdout);
-      return 0;
+      return GB_OK;
     }
     if (c == 'o') {
       out = optarg;
       continue;
     }
     fprintf(stderr, "goboot %s: see 'goboot %s --help'\n", name, name);
-    return 64;
+    return GB_E_USAGE;
   }
   if (optind != argc - 1) {
     fprintf(stderr, "goboot %s: %s\n\n%s", name, optind >= argc ? "missing TRACE" : "one TRACE only",
             help);
-    return 64;
+    return GB_E_USAGE;
   }
   char err[600];
   gb_viz_trace t;
@@ -112,16 +112,16 @@ static int viz_command(int argc, char **argv, const char *name, const char *help
   if (!f) {
     perror(out);
     free(buf);
-    return 65;
+    return GB_E_IO;
   }
   int bad = fwrite(buf, 1, len, f) != len;
   bad |= out ? fclose(f) != 0 : fflush(f) != 0;
   free(buf);
   if (bad) {
     fprintf(stderr, "goboot %s: cannot write %s\n", name, out ? out : "standard output");
-    return 65;
+    return GB_E_IO;
   }
-  return 0;
+  return GB_OK;
 }
 
 int cmd_timeline(int argc, char **argv) {

@@ -1,7 +1,9 @@
 /* commands.h — the goboot subcommands. Each takes the arguments after its own name
- * (argv[0] is the subcommand) and returns the process exit code. */
+ * (argv[0] is the subcommand) and returns the process exit code (exitcodes.h). */
 #ifndef GOBOOT_CLI_COMMANDS_H
 #define GOBOOT_CLI_COMMANDS_H
+
+#include "exitcodes.h"
 
 int cmd_inspect(int argc, char **argv);
 int cmd_stack(int argc, char **argv);
@@ -25,7 +27,6 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
 /* A recording of one run; takes ownership of TRACE. */
 cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_spec *spec,
                         int mimic_host, const gb_emu_opts *o, cJSON *trace, int exit_code);
-void gb_unicorn_version(char *buf, size_t len); /* "2.1.1" */
 void gb_stack_sha256(const gb_stack *st, char out[65]);
 int cmd_timeline(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -1,9 +1,10 @@
 /* main.c — goboot's entry: dispatch to a subcommand. */
 #include <stdio.h>
 #include <string.h>
-#include <unicorn/unicorn.h>
 
 #include "commands.h"
+#include "emu.h"
+#include "exitcodes.h"
 
 typedef struct command {
   const char *name;
@@ -25,45 +26,32 @@ static const command commands[] = {
   {"report", cmd_report, "a trace as one self-contained HTML page: stack, timeline, syscalls"},
 };
 
-static const char exit_codes_help[] =
-  "Exit codes:\n"
-  "  0        success (run: the guest's own exit code is passed through)\n"
-  "  64       bad command line\n"
-  "  65       cannot read the file\n"
-  "  66-77    invalid ELF: 66 not ELF, 67 truncated, 68 ELF32, 69 big-endian,\n"
-  "           70 not x86-64, 71 not EXEC/DYN, 72 dynamically linked, 73 no PT_LOAD,\n"
-  "           74 filesz > memsz, 75 out of bounds, 76 overlapping segments,\n"
-  "           77 entry outside executable segments\n"
-  "  78       out of host memory\n"
-  "  80-89    emulation stopped: 80 guest fault, 81 instruction budget, 82 memory budget,\n"
-  "           83 wall-clock guard, 84 unsupported feature, 85 deadlock, 86 emulator error\n";
-
 static void usage(FILE *f) {
   fprintf(f, "usage: goboot COMMAND [options] BINARY ...\n\n"
              "Boot a static Go linux/amd64 binary in an emulator and report what the runtime\n"
              "does between execve and main.main, deterministically.\n\nCommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-  fprintf(f, "\n'goboot COMMAND --help' shows a command's options.\n\n%s", exit_codes_help);
+  fprintf(f, "\n'goboot COMMAND --help' shows a command's options.\n\n%s", GB_EXIT_CODES_HELP);
 }
 
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
-    return 64;
+    return GB_E_USAGE;
   }
   if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
     usage(stdout);
-    return 0;
+    return GB_OK;
   }
   if (!strcmp(argv[1], "--version")) {
-    unsigned v = uc_version(NULL, NULL);
-    printf("goboot %s (unicorn %u.%u.%u)\n", GOBOOT_VERSION, v >> 24, (v >> 16) & 0xff,
-           (v >> 8) & 0xff);
-    return 0;
+    char uv[32];
+    gb_emu_unicorn_version(uv, sizeof uv);
+    printf("goboot %s (unicorn %s)\n", GOBOOT_VERSION, uv);
+    return GB_OK;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
   fprintf(stderr, "goboot: unknown command '%s' (see goboot --help)\n", argv[1]);
-  return 64;
+  return GB_E_USAGE;
 }

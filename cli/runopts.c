@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcodes.h"
 #include "runopts.h"
 
 /* A count: decimal or a float such as 2e10, else an integer in C syntax (0x...). */
@@ -78,7 +79,7 @@ int gb_guest_prepare(const char *who, const char *path, gb_inputs *in, gb_image 
     fprintf(stderr, "goboot %s: %s is not a Go binary (%s); goboot boots Go programs only\n",
             who, path, img->note[0] ? img->note : "no Go pclntab found");
     gb_image_free(img);
-    return 84;
+    return GB_E_UNSUPPORTED;
   }
   gb_inputs_option(in, GB_OPT_VDSO, "0");
   if (gb_inputs_build(in, img, st, err, sizeof err)) {

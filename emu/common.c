@@ -4,7 +4,7 @@
 
 #include "machine.h"
 
-static void set_stop(gb_machine *m, gb_stop_kind k, const char *fmt, va_list ap) {
+__attribute__((format(printf, 3, 0))) static void set_stop(gb_machine *m, gb_stop_kind k, const char *fmt, va_list ap) {
   m->stop = k;
   vsnprintf(m->stop_msg, sizeof m->stop_msg, fmt, ap);
   uc_emu_stop(m->uc);

@@ -77,4 +77,12 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
                gb_emu_result *res);
 void gb_emu_result_free(gb_emu_result *res);
 
+/* The emulated CPU (cpu.c), for callers that must not open Unicorn themselves: the
+ * engine's version ("2.1.1"), the CPU model every machine gets ("Haswell", the trace
+ * header's cpu_model), and CPUID leaves LEAVES[0..N) (ECX = 0) as that model answers
+ * them: EAX EBX ECX EDX into OUT[i]. gb_emu_cpuid returns 0, or -1 with a message. */
+void gb_emu_unicorn_version(char *buf, size_t len);
+const char *gb_emu_cpu_model(void);
+int gb_emu_cpuid(const uint32_t *leaves, int n, uint32_t (*out)[4], char *err, size_t errlen);
+
 #endif

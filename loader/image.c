@@ -41,7 +41,7 @@ const char *gb_status_name(gb_status s) {
   return "unknown";
 }
 
-static gb_status fail(gb_status s, char *err, size_t errlen, const char *fmt, ...) {
+__attribute__((format(printf, 4, 5))) static gb_status fail(gb_status s, char *err, size_t errlen, const char *fmt, ...) {
   if (err && errlen) {
     va_list ap;
     va_start(ap, fmt);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "oracle_json.h"
 
-static int fail(char *err, size_t n, const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   if (err && n) vsnprintf(err, n, fmt, ap);

@@ -1,4 +1,4 @@
-/* check_table.c — the side-by-side comparison of `goboot check`.
+/* compare.c — the side-by-side comparison of `goboot check`, as rows of data.
  *
  * Values are compared by meaning, not spelling: a number, a "0x…" string and a bool
  * are the same value when their integers are equal (emu/ writes processor_version_info
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "parts.h"
 
 static const char *const ORDER[] = {
   "argc", "argv", "g0_stack_lo", "g0_stack_hi", "g0_stackguard0", "g0_stackguard1", "g0", "m0",
@@ -50,12 +50,6 @@ static const char *native_excuse(const gb_check_cols *c, const char *key) {
   if (!c->norandom && (!strcmp(key, "argv") || !strncmp(key, "g0_stack", 8)))
     return "ASLR could not be turned off";
   return NULL;
-}
-
-static char *show(const cJSON *v) {
-  if (!v) return strdup("-");
-  if (cJSON_IsString(v)) return strdup(v->valuestring);
-  return cJSON_PrintUnformatted(v);
 }
 
 static int has_key(const cJSON *keys, const char *k) {
@@ -121,29 +115,4 @@ int gb_check_compare(const gb_check_cols *c, cJSON **table) {
   cJSON_Delete(keys);
   *table = rows;
   return bad;
-}
-
-void gb_check_print(const gb_check_cols *c, const cJSON *table, int bad) {
-  printf("== %s\n", c->title);
-  if (c->native) printf("%-22s %-20s %-20s %-20s %s\n", "field", "emulated", "oracle", "native", "verdict");
-  else printf("%-22s %-24s %-24s %s\n", "field", "emulated", "oracle", "verdict");
-  const cJSON *row;
-  cJSON_ArrayForEach(row, table) {
-    int ek = cJSON_IsTrue(cJSON_GetObjectItem(row, "emulated_known"));
-    int ok = cJSON_IsTrue(cJSON_GetObjectItem(row, "oracle_known"));
-    char *e = ek ? show(cJSON_GetObjectItem(row, "emulated")) : strdup("-");
-    char *o = ok ? show(cJSON_GetObjectItem(row, "oracle")) : strdup("-");
-    const char *f = cJSON_GetObjectItem(row, "field")->valuestring;
-    const char *v = cJSON_GetObjectItem(row, "verdict")->valuestring;
-    if (c->native) {
-      const cJSON *nv = cJSON_GetObjectItem(c->native, f);
-      char *n = show(nv);
-      printf("%-22s %-20s %-20s %-20s %s\n", f, e, o, n, v);
-      free(n);
-    } else {
-      printf("%-22s %-24s %-24s %s\n", f, e, o, v);
-    }
-    free(e), free(o);
-  }
-  printf("%s: %d field(s) disagree\n", bad ? "DISAGREE" : "AGREE", bad);
 }

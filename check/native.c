@@ -1,4 +1,4 @@
-/* check_native.c — `goboot check --native`: goboot-rtc on the real kernel. The child
+/* native.c — `goboot check --native`: goboot-rtc on the real kernel. The child
  * gets exactly the given argv and environment (env -i semantics), stdin /dev/null, and
  * address-space randomisation off (personality ADDR_NO_RANDOMIZE, as setarch -R) so its
  * stack sits where goboot's mimic-host stack does; its stdout report is parsed with the
@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "parts.h"
 #include "oracle_json.h"
 
 static char *slurp(int fd) {

@@ -1,4 +1,4 @@
-/* check_emu.c — the sides of `goboot check` as flat cJSON objects (check.h):
+/* sides.c — the sides of `goboot check` as flat cJSON objects (check.h):
  *   from an oracle state (the prediction, or goboot-rtc's parsed report);
  *   from a Go run's trace: the boot state read at runtime.main (emu/bootstate.c), the
  *   runtime's "fatal error: MSG" line and the line before it in the guest's stderr,
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "parts.h"
 #include "oracle_json.h"
 
 static void move_item(cJSON *from, cJSON *to, const char *key) {

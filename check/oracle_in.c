@@ -1,7 +1,7 @@
-/* check_oracle.c — the oracle's inputs for `goboot check`, taken from what the emulator
+/* oracle_in.c — the oracle's inputs for `goboot check`, taken from what the emulator
  * itself answers, so that the prediction is for exactly the machine the guest sees:
- *   CPUID      leaves 0 and 1 executed by Unicorn with the emulator's CPU model (Haswell,
- *              emu/machine.c; cmd_check compares the name with the trace header);
+ *   CPUID      leaves 0 and 1 as emu/ answers them for its CPU model (emu/cpu.c;
+ *              check.c compares the model and vendor with the trace header);
  *   affinity   sched_getaffinity: an 8-byte mask of --ncpu low bits, return 8
  *              (emu/sys_thread.c);
  *   hpage      the virtual /sys/kernel/mm/transparent_hugepage/hpage_pmd_size,
@@ -11,50 +11,19 @@
  *   vDSO       none unless --vdso gave one. */
 #include <stdio.h>
 #include <string.h>
-#include <unicorn/unicorn.h>
 
-#include "check.h"
+#include "parts.h"
 
-int gb_check_is_rtc(const gb_image *img) {
-  if (img->is_go) return 0;
-  const gb_sym *a = gb_sym_find(img, "rtc_main"), *b = gb_sym_find(img, "gb_oracle_run");
-  return a && b && a->kind == GB_SYM_FUNC && b->kind == GB_SYM_FUNC;
-}
-
-static int probe(uc_engine *uc, uint32_t leaf, uint32_t r[4]) {
-  uint64_t v = leaf, z = 0;
-  if (uc_reg_write(uc, UC_X86_REG_RAX, &v) || uc_reg_write(uc, UC_X86_REG_RCX, &z) ||
-      uc_emu_start(uc, 0x10000, 0x10002, 0, 1))
-    return -1;
-  int regs[4] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX};
-  for (int i = 0; i < 4; i++) {
-    if (uc_reg_read(uc, regs[i], &v)) return -1;
-    r[i] = (uint32_t)v;
-  }
+/* CPUID leaves 0 and 1 of the emulated model (emu/cpu.c). */
+static int cpuid(gb_oracle_in *in, char *err, size_t errlen) {
+  static const uint32_t leaves[2] = {0, 1};
+  uint32_t r[2][4];
+  if (gb_emu_cpuid(leaves, 2, r, err, errlen)) return -1;
+  in->cpuid_known = 1;
+  in->cpuid_max_leaf = r[0][0];
+  in->cpuid_vendor[0] = r[0][1], in->cpuid_vendor[1] = r[0][3], in->cpuid_vendor[2] = r[0][2]; /* EBX EDX ECX */
+  in->cpuid_leaf1_eax = r[0][0] ? r[1][0] : 0;
   return 0;
-}
-
-int gb_check_cpuid(uint32_t *max_leaf, uint32_t vendor[3], uint32_t *leaf1_eax, char *err,
-                   size_t errlen) {
-  static const uint8_t code[] = {0x0f, 0xa2}; /* cpuid */
-  uc_engine *uc;
-  uc_err e = uc_open(UC_ARCH_X86, UC_MODE_64, &uc);
-  if (e) {
-    snprintf(err, errlen, "CPUID probe: %s", uc_strerror(e));
-    return -1;
-  }
-  uint32_t r[4];
-  int bad = uc_ctl_set_cpu_model(uc, UC_CPU_X86_HASWELL) || uc_mem_map(uc, 0x10000, 0x1000, UC_PROT_ALL) ||
-            uc_mem_write(uc, 0x10000, code, sizeof code) || probe(uc, 0, r);
-  if (!bad) {
-    *max_leaf = r[0];
-    vendor[0] = r[1], vendor[1] = r[3], vendor[2] = r[2]; /* EBX EDX ECX */
-    *leaf1_eax = 0;
-    if (r[0]) bad = probe(uc, 1, r), *leaf1_eax = r[0];
-  }
-  uc_close(uc);
-  if (bad) snprintf(err, errlen, "CPUID probe: Unicorn refused to run CPUID");
-  return bad ? -1 : 0;
 }
 
 static uint64_t data_sym(const gb_image *img, const char *name) {
@@ -72,9 +41,7 @@ int gb_check_oracle_in(gb_oracle_in *in, gb_check_answers *ans, const gb_image *
   in->stack = (gb_oracle_mem){st->bytes, st->base, st->size};
   in->entry_sp = st->rsp;
 
-  in->cpuid_known = 1;
-  if (gb_check_cpuid(&in->cpuid_max_leaf, in->cpuid_vendor, &in->cpuid_leaf1_eax, err, errlen))
-    return -1;
+  if (cpuid(in, err, errlen)) return -1;
 
   int n = ncpu < 1 ? 1 : ncpu > 64 ? 64 : ncpu;
   uint64_t mask = n == 64 ? ~0ULL : (1ULL << n) - 1;

@@ -1,34 +1,20 @@
-/* check.h — the pieces of `goboot check` (cmd_check.c), one file each:
- *   check_oracle.c  the oracle's inputs from the emulator's own answers (CPUID of the
- *                   emulated model, --ncpu's affinity mask, the virtual hpage_pmd_size,
- *                   the stack's /proc/self/auxv, g0/m0 symbols) and its prediction;
- *   check_emu.c     the emulated side: the boot state of the trace, the fatal message
- *                   in the guest's stderr, what the syscalls show; or goboot-rtc's report;
- *   check_native.c  goboot-rtc run on the real kernel (--native);
- *   check_table.c   the side-by-side comparison, as text or JSON.
- * A "side" is a flat cJSON object of boot-state keys (docs/HELPERS-CONTRACT.md) plus
- * the few extras both sides can know (fault, fatal_detail, auxv_source,
- * random_from_urandom); a key a side cannot know is absent. */
-#ifndef GOBOOT_CLI_CHECK_H
-#define GOBOOT_CLI_CHECK_H
+/* parts.h — check-internal: the pieces gb_check_run (check.c) is made of, one file each:
+ *   oracle_in.c  the oracle's inputs from the emulator's own answers (CPUID of the
+ *                emulated model, --ncpu's affinity mask, the virtual hpage_pmd_size,
+ *                the stack's /proc/self/auxv, g0/m0 symbols);
+ *   sides.c      the sides as flat cJSON objects (check.h): from an oracle state, from
+ *                a Go run's trace, from goboot-rtc's report on the guest's stdout;
+ *   native.c     goboot-rtc run on the real kernel (--native);
+ *   compare.c    the side-by-side comparison, row by row. */
+#ifndef GOBOOT_CHECK_PARTS_H
+#define GOBOOT_CHECK_PARTS_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "emu.h"
-#include "image.h"
+#include "check.h"
 #include "oracle.h"
-#include "stack.h"
-
-/* goboot-rtc (the runtime-c program) rather than a Go binary: no Go metadata and
- * the oracle's own entry points in .symtab. */
-int gb_check_is_rtc(const gb_image *img);
-
-/* The emulator's CPUID answers for leaves 0 and 1 (Unicorn, the model emu/ uses:
- * Haswell). Returns 0, or -1 with a message. */
-int gb_check_cpuid(uint32_t *max_leaf, uint32_t vendor[3], uint32_t *leaf1_eax, char *err,
-                   size_t errlen);
 
 /* Everything the oracle needs besides the profile; buffers live here. */
 typedef struct gb_check_answers {
@@ -61,19 +47,17 @@ cJSON *gb_check_side_from_rtc(const gb_emu_result *res, char *err, size_t errlen
 cJSON *gb_check_native(const char *path, const char *const *argv, const char *const *envp,
                        int *norandom, char *err, size_t errlen);
 
-/* One comparison: columns "emulated", "oracle" and optionally "native".
- * why_native: for a key the native side may legitimately differ on, why (else NULL). */
+/* One comparison: columns "emulated", "oracle" and optionally "native". */
 typedef struct gb_check_cols {
-  const char *title;           /* e.g. the binary and profile */
   const cJSON *emulated, *oracle, *native;
   int rtc;                     /* m0_tls0 must equal g0 (goboot-rtc's self-test) */
   int profile_minor;           /* 1.MINOR: startup_random is kernel-random up to 1.21 */
   int norandom;                /* native run had ASLR off */
 } gb_check_cols;
 
-/* Compare and render. Returns the number of disagreeing fields; *table is a cJSON
- * array of {field, emulated, oracle, [native], verdict} rows (caller frees). */
+/* Compare. Returns the number of disagreeing fields; *table is a cJSON array of
+ * {field, emulated, oracle, [native], emulated_known, oracle_known, verdict} rows
+ * (caller frees). */
 int gb_check_compare(const gb_check_cols *c, cJSON **table);
-void gb_check_print(const gb_check_cols *c, const cJSON *table, int bad);
 
 #endif
