@@ -35,6 +35,7 @@ static const char stack_help[] =
 
 typedef struct view {
   const gb_image *img;
+  const gb_auxv_env *env; /* the values goboot started from */
   const gb_stack *st;
   uint64_t align_addr; /* the 16-aligned point right above the platform string */
 } view;
@@ -72,35 +73,32 @@ static void hex16(char out[33], const unsigned char *b) {
   for (int i = 0; i < 16; i++) snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-/* What a pointer-sized value points at, for annotations; "" when nothing known. */
+/* What a value means, for annotations; "" when nothing known. TAG's kind in the
+ * auxv table (auxv.h) decides; argv/envp pointers come with tag AT_NULL (kind END). */
 static void describe(const view *v, uint64_t tag, uint64_t val, char *out, size_t outlen) {
   const gb_stack *st = v->st;
+  const gb_auxv_tag *t = gb_auxv_tag_of(tag);
+  enum gb_auxv_kind kind = t ? t->kind : GB_AUXV_OPAQUE;
   char q[96];
   out[0] = 0;
-  if (tag == GB_AT_SYSINFO_EHDR) {
-    snprintf(out, outlen, "-> vDSO ELF header");
+  if (kind == GB_AUXV_VDSO) {
+    snprintf(out, outlen, "-> %s", t->about);
     return;
   }
-  if (tag == GB_AT_PHDR) {
-    snprintf(out, outlen, "-> program headers%s",
-             v->img->phdr_vaddr && val == v->img->phdr_vaddr ? "" : " (not the image's)");
+  if (kind == GB_AUXV_IMAGE_DATA) {
+    gb_auxv_ent mine;
+    int given = gb_auxv_value(tag, v->img, v->env, &mine);
+    snprintf(out, outlen, "-> %s%s", t->about,
+             given && mine.val && val == mine.val ? "" : " (not the image's)");
     return;
   }
-  if (tag == GB_AT_ENTRY) {
+  if (kind == GB_AUXV_IMAGE_CODE) {
     const gb_sym *s = gb_sym_at(v->img, val);
-    snprintf(out, outlen, "-> %s", s && s->addr == val ? s->name : "entry point");
+    snprintf(out, outlen, "-> %s", s && s->addr == val ? s->name : t->about);
     return;
   }
   if (val == 0 || val < st->base || val >= st->top) {
-    switch (tag) {
-    case GB_AT_PAGESZ: case GB_AT_CLKTCK: case GB_AT_PHENT: case GB_AT_PHNUM:
-    case GB_AT_UID: case GB_AT_EUID: case GB_AT_GID: case GB_AT_EGID:
-    case GB_AT_MINSIGSTKSZ: case GB_AT_RSEQ_FEATURE_SIZE: case GB_AT_RSEQ_ALIGN:
-    case GB_AT_SECURE:
-      snprintf(out, outlen, "(%" PRIu64 ")", val);
-      break;
-    default: break;
-    }
+    if (kind == GB_AUXV_NUMBER) snprintf(out, outlen, "(%" PRIu64 ")", val);
     return;
   }
   if (val == st->random_addr) {
@@ -324,7 +322,8 @@ int cmd_stack(int argc, char **argv) {
     free(in);
     return GB_E_USAGE;
   }
-  view v = {&img, &st, st.platform_addr + strlen(str_at(&st, st.platform_addr)) + 1};
+  view v = {&img, &in->auxenv, &st,
+            st.platform_addr + strlen(str_at(&st, st.platform_addr)) + 1};
   rc = GB_OK;
   if (json) rc = print_json(&v, in);
   else print_text(&v, in);

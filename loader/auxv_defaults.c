@@ -42,36 +42,22 @@ void gb_auxv_env_default(gb_auxv_env *env) {
   env->rseq_align = 0x20;
 }
 
-static void push(gb_stack_spec *spec, uint64_t tag, uint64_t val, int fill) {
-  if (spec->nauxv >= GB_AUXV_MAX) return; /* cannot happen: 22 < GB_AUXV_MAX */
-  spec->auxv[spec->nauxv++] = (gb_auxv_ent){tag, val, fill};
-}
+/* create_elf_tables' order on x86-64 (docs/go-boot-facts.md § The kernel's auxv).
+ * Which of these a vector holds, and their values, come from GB_AUXV_TAGS' source
+ * column (gb_auxv_value). */
+static const uint64_t kernel_order[] = {
+  GB_AT_SYSINFO_EHDR, GB_AT_MINSIGSTKSZ, GB_AT_HWCAP, GB_AT_PAGESZ, GB_AT_CLKTCK,
+  GB_AT_PHDR, GB_AT_PHENT, GB_AT_PHNUM, GB_AT_BASE, GB_AT_FLAGS, GB_AT_ENTRY, GB_AT_UID,
+  GB_AT_EUID, GB_AT_GID, GB_AT_EGID, GB_AT_SECURE, GB_AT_RANDOM, GB_AT_HWCAP2,
+  GB_AT_EXECFN, GB_AT_PLATFORM, GB_AT_RSEQ_FEATURE_SIZE, GB_AT_RSEQ_ALIGN,
+};
 
 void gb_auxv_defaults(gb_stack_spec *spec, const gb_image *img, const gb_auxv_env *env) {
-  spec->nauxv = 0;
-  if (env->vdso_base) push(spec, GB_AT_SYSINFO_EHDR, env->vdso_base, 0);
-  push(spec, GB_AT_MINSIGSTKSZ, env->minsigstksz, 0);
-  push(spec, GB_AT_HWCAP, env->hwcap, 0);
-  push(spec, GB_AT_PAGESZ, env->pagesz, 0);
-  push(spec, GB_AT_CLKTCK, env->clktck, 0);
-  push(spec, GB_AT_PHDR, img ? img->phdr_vaddr : 0, 0);
-  /* sizeof(struct elf_phdr), not e_phentsize: the kernel writes the constant. */
-  push(spec, GB_AT_PHENT, 56, 0);
-  push(spec, GB_AT_PHNUM, img ? img->phnum : 0, 0);
-  push(spec, GB_AT_BASE, 0, 0); /* interpreter base: none for a static binary */
-  push(spec, GB_AT_FLAGS, 0, 0);
-  push(spec, GB_AT_ENTRY, img ? img->entry : 0, 0);
-  push(spec, GB_AT_UID, env->uid, 0);
-  push(spec, GB_AT_EUID, env->euid, 0);
-  push(spec, GB_AT_GID, env->gid, 0);
-  push(spec, GB_AT_EGID, env->egid, 0);
-  push(spec, GB_AT_SECURE, env->secure, 0);
-  push(spec, GB_AT_RANDOM, 0, 1);
-  push(spec, GB_AT_HWCAP2, env->hwcap2, 0);
-  push(spec, GB_AT_EXECFN, 0, 1);
-  push(spec, GB_AT_PLATFORM, 0, 1);
-  push(spec, GB_AT_RSEQ_FEATURE_SIZE, env->rseq_feature_size, 0);
-  push(spec, GB_AT_RSEQ_ALIGN, env->rseq_align, 0);
+  spec->nauxv = 0; /* 22 entries at most: always fits GB_AUXV_MAX */
+  for (size_t i = 0; i < sizeof kernel_order / sizeof kernel_order[0]; i++) {
+    gb_auxv_ent e;
+    if (gb_auxv_value(kernel_order[i], img, env, &e)) spec->auxv[spec->nauxv++] = e;
+  }
 }
 
 int gb_auxv_set(gb_stack_spec *spec, uint64_t tag, uint64_t val) {
@@ -103,9 +89,11 @@ int gb_auxv_drop(gb_stack_spec *spec, uint64_t tag) {
   return found ? 0 : -1;
 }
 
-/* The builder fills these three with the address of what it placed. */
+/* The builder fills these (AT_RANDOM, AT_EXECFN, AT_PLATFORM) with the address of
+ * what it placed. */
 static int fillable(uint64_t tag) {
-  return tag == GB_AT_RANDOM || tag == GB_AT_EXECFN || tag == GB_AT_PLATFORM;
+  const gb_auxv_tag *t = gb_auxv_tag_of(tag);
+  return t && t->source == GB_AUXV_PLACED;
 }
 
 /* gb_auxv_edit: "TAG=VAL" sets, "+TAG=VAL" appends a duplicate, "-TAG" drops.

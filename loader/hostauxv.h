@@ -21,8 +21,10 @@ int gb_host_auxv_read(uint64_t *words, size_t max, size_t *nwords);
  * Values: image facts from IMG (AT_PHDR, AT_PHNUM, AT_ENTRY), AT_PHENT 56 and
  * AT_BASE 0 as for any static binary, addresses filled by the builder (AT_RANDOM,
  * AT_EXECFN, AT_PLATFORM), the vDSO from ENV (dropped when 0), the other known
- * tags from ENV, unknown tags copied from HOST. Host tags that only make sense for
- * the host's own process (AT_EXECFD, AT_BASE_PLATFORM) are left out. */
+ * tags from ENV, unknown tags copied from HOST (GB_AUXV_TAGS' source column, auxv.h).
+ * What only describes how the host process itself was started is not passed on: its
+ * AT_EXECFD and AT_BASE_PLATFORM are left out, and AT_FLAGS is 0 as for any directly
+ * executed binary. */
 void gb_auxv_defaults_host(gb_stack_spec *spec, const gb_image *img, const gb_auxv_env *env,
                            const uint64_t *host, size_t nwords);
 

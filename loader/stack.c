@@ -194,11 +194,7 @@ int gb_stack_build(const gb_stack_spec *spec, gb_stack *out, char *err, size_t e
     for (int i = 0; i < spec->nauxv; i++, sp += 16) {
       const gb_auxv_ent *e = &spec->auxv[i];
       uint64_t v = e->val;
-      if (e->fill) {
-        if (e->tag == GB_AT_RANDOM) v = out->random_addr;
-        else if (e->tag == GB_AT_EXECFN) v = out->execfn_addr;
-        else if (e->tag == GB_AT_PLATFORM) v = out->platform_addr;
-      }
+      if (e->fill) gb_auxv_placed_addr(out, e->tag, &v); /* other tags keep val */
       put64(out, sp, e->tag);
       put64(out, sp + 8, v);
     }

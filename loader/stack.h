@@ -66,6 +66,17 @@ void gb_auxv_env_default(gb_auxv_env *env);   /* fixed, host-independent values 
 int gb_auxv_env_from_host(gb_auxv_env *env);  /* mimic-host: /proc/self/auxv; 0 on success */
 void gb_auxv_defaults(gb_stack_spec *spec, const gb_image *img, const gb_auxv_env *env);
 
+/* The source column of GB_AUXV_TAGS (auxv.h) as values (auxv.c):
+ * gb_auxv_value: the entry goboot itself gives for TAG (from ENV or IMG, a constant,
+ *   or a builder fill); 1, or 0 when it gives none (unknown, host-only or never-given
+ *   tag, or AT_SYSINFO_EHDR without a vDSO). OUT is set either way.
+ * gb_auxv_env_store: set the ENV field TAG's value comes from; 1, or 0 if none does.
+ * gb_auxv_placed_addr: for a tag the builder fills, the address in ST it placed the
+ *   object at; 1, or 0 (ADDR untouched) for any other tag. */
+int gb_auxv_value(uint64_t tag, const gb_image *img, const gb_auxv_env *env, gb_auxv_ent *out);
+int gb_auxv_env_store(gb_auxv_env *env, uint64_t tag, uint64_t val);
+int gb_auxv_placed_addr(const gb_stack *st, uint64_t tag, uint64_t *addr);
+
 /* Edits, applied in command-line order. Return 0, or -1 (full / not found). */
 int gb_auxv_set(gb_stack_spec *spec, uint64_t tag, uint64_t val); /* replace all, or append */
 int gb_auxv_add(gb_stack_spec *spec, uint64_t tag, uint64_t val); /* append (duplicates allowed) */

@@ -2,6 +2,7 @@
  * sysauxv, osinit, the early part of schedinit (mallocinit's checks, randinit,
  * GOMAXPROCS). Freestanding; every memory access goes through gb_oracle_mem, so a
  * read the runtime would fault on becomes a recorded fault, not a host crash. */
+#include "auxv.h"
 #include "oracle.h"
 
 #define PAGE_MIN 4096u
@@ -190,12 +191,13 @@ static int64_t sysauxv(const gb_oracle_in *in, gb_oracle_state *st, const gb_ora
   for (;; i += 2) {
     uint64_t tag, val, at = addr + (uint64_t)i * 8;
     if (rd64(m, at, &tag)) { set_fault(st, m, at); return -1; }
-    if (tag == 0) break;
+    if (tag == GB_AT_NULL) break;
     if (rd64(m, at + 8, &val)) { set_fault(st, m, at + 8); return -1; }
     switch (tag) {
-    case 25: /* AT_RANDOM: `(*[16]byte)(unsafe.Pointer(val))[:]`. Its nil check LOADS
-              * the byte at val (`TESTB AL, (reg)` in go1.9.2 to go1.26.5), so every
-              * AT_RANDOM, not only the last, must name readable memory; 0 faults too. */
+    case GB_AT_RANDOM: /* `(*[16]byte)(unsafe.Pointer(val))[:]`. Its nil check
+                        * LOADS the byte at val (`TESTB AL, (reg)` in go1.9.2 to
+                        * go1.26.5), so every AT_RANDOM, not only the last, must
+                        * name readable memory; 0 faults too. */
       switch (mem_class(in, val)) {
       case MEM_FAULT:
         set_fault(st, 0, val);
@@ -207,13 +209,13 @@ static int64_t sysauxv(const gb_oracle_in *in, gb_oracle_state *st, const gb_ora
       }
       st->at_random_addr = val;
       break;
-    case 6: /* AT_PAGESZ */
+    case GB_AT_PAGESZ:
       st->phys_page_size = val;
       break;
-    case 23: /* AT_SECURE */
+    case GB_AT_SECURE:
       if (in->prof.at_secure) st->secure_mode = val == 1;
       break;
-    case 33: /* AT_SYSINFO_EHDR: vdsoauxv parses the ELF at val (0 is skipped) */
+    case GB_AT_SYSINFO_EHDR: /* vdsoauxv parses the ELF at val (0 is skipped) */
       if (val) {
         st->sysinfo_ehdr = val;
         if (val != in->vdso_base)

@@ -8,6 +8,7 @@
  *
  * Profile: --profile=1.21 among the arguments, else $GOBOOT_RTC_PROFILE, else 1.19.
  * Exit: 0 report written; 3 TLS setup or self-test failed; 64 bad profile. */
+#include "auxv.h"
 #include "oracle.h"
 #include "rtc_sys.h"
 
@@ -84,7 +85,7 @@ static uint64_t stack_top(const uint64_t *sp) {
       if (e > hi) hi = e;
     }
   for (; v[0]; v += 2)
-    if (v[0] == 31 /* AT_EXECFN */ && v[1]) {
+    if (v[0] == GB_AT_EXECFN && v[1]) {
       uint64_t e = v[1] + slen((const char *)v[1]) + 1;
       if (e > hi) hi = e;
     }

@@ -84,8 +84,10 @@ static uint64_t word(const gb_stack *st, uint64_t addr) {
   return v;
 }
 
+/* AT_RANDOM, AT_EXECFN, AT_PLATFORM: the builder writes the address of what it placed. */
 static int is_fill(uint64_t tag) {
-  return tag == GB_AT_RANDOM || tag == GB_AT_EXECFN || tag == GB_AT_PLATFORM;
+  const gb_auxv_tag *t = gb_auxv_tag_of(tag);
+  return t && t->source == GB_AUXV_PLACED;
 }
 
 /* Rebuild with loader/stack.c; 0 when it reproduces RSP and every auxv word. */
@@ -138,18 +140,17 @@ static gb_srow *add(gb_stack_rows *r, int kind, int region, int known, uint64_t 
 
 static void hex(char *out, size_t len, uint64_t v) { snprintf(out, len, "0x%" PRIx64, v); }
 
+/* The note by TAG's kind in the auxv table (auxv.h), as cmd_stack reads it too. */
 static void auxv_note(gb_srow *w, uint64_t tag, uint64_t val) {
-  switch (tag) {
-  case GB_AT_PAGESZ: case GB_AT_CLKTCK: case GB_AT_PHENT: case GB_AT_PHNUM:
-  case GB_AT_UID: case GB_AT_EUID: case GB_AT_GID: case GB_AT_EGID:
-  case GB_AT_MINSIGSTKSZ: case GB_AT_RSEQ_FEATURE_SIZE: case GB_AT_RSEQ_ALIGN:
-  case GB_AT_SECURE: case GB_AT_FLAGS:
-    snprintf(w->note, sizeof w->note, "= %" PRIu64, val);
+  const gb_auxv_tag *t = gb_auxv_tag_of(tag);
+  switch (t ? t->kind : GB_AUXV_OPAQUE) {
+  case GB_AUXV_NUMBER: snprintf(w->note, sizeof w->note, "= %" PRIu64, val); break;
+  case GB_AUXV_IMAGE_DATA:
+  case GB_AUXV_IMAGE_CODE:
+  case GB_AUXV_VDSO: snprintf(w->note, sizeof w->note, "\u2192 %s", t->about); break;
+  case GB_AUXV_BITS:
+    if (t->about) snprintf(w->note, sizeof w->note, "%s", t->about);
     break;
-  case GB_AT_PHDR: snprintf(w->note, sizeof w->note, "\u2192 program headers"); break;
-  case GB_AT_ENTRY: snprintf(w->note, sizeof w->note, "\u2192 entry point"); break;
-  case GB_AT_SYSINFO_EHDR: snprintf(w->note, sizeof w->note, "\u2192 vDSO ELF header"); break;
-  case GB_AT_HWCAP: case GB_AT_HWCAP2: snprintf(w->note, sizeof w->note, "CPU feature bits"); break;
   default: break;
   }
 }
@@ -160,10 +161,21 @@ static void random_note(gb_srow *w, const uint8_t *b) {
   snprintf(w->note, sizeof w->note, "%s", h);
 }
 
+/* The rows of the objects the builder placed (AT_EXECFN string, platform string,
+ * AT_RANDOM bytes), by the tag whose value points at each. */
+typedef struct placed_rows {
+  uint64_t tag[3];
+  int row[3], n;
+} placed_rows;
+
+static void placed_row(placed_rows *p, uint64_t tag, int row) {
+  p->tag[p->n] = tag, p->row[p->n] = row, p->n++;
+}
+
 /* Rows shared by both modes below the strings: auxv, envp, argv, argc. str_row maps
  * argv/envp strings to their rows; target() resolves auxv pointers. */
 static void pointer_rows(gb_stack_rows *r, const recorded *in, const int *arg_row,
-                         const int *env_row, int execfn_row, int random_row, int platform_row,
+                         const int *env_row, const placed_rows *placed,
                          const gb_stack *st) {
   uint64_t argv_addr = in->rsp + 8, envp_addr = argv_addr + 8 * ((uint64_t)in->argc + 1);
   uint64_t auxv_addr = envp_addr + 8 * ((uint64_t)in->envc + 1);
@@ -176,9 +188,8 @@ static void pointer_rows(gb_stack_rows *r, const recorded *in, const int *arg_ro
     gb_srow *w = add(r, GB_SROW_WORD, GB_SREG_AUXV, 1, auxv_addr + 16 * (uint64_t)k, 16, label);
     hex(w->value, sizeof w->value, in->val[k]);
     auxv_note(w, in->tag[k], in->val[k]);
-    if (in->tag[k] == GB_AT_EXECFN) w->points_to = execfn_row;
-    if (in->tag[k] == GB_AT_RANDOM) w->points_to = random_row;
-    if (in->tag[k] == GB_AT_PLATFORM) w->points_to = platform_row;
+    for (int o = 0; o < placed->n; o++)
+      if (placed->tag[o] == in->tag[k]) w->points_to = placed->row[o];
   }
   gb_srow *w = add(r, GB_SROW_WORD, GB_SREG_ENVP, 1, envp_addr + 8 * (uint64_t)in->envc, 8,
                    "NULL (end of envp)");
@@ -210,14 +221,14 @@ static uint64_t auxv_val(const recorded *in, uint64_t tag, int *found) {
 }
 
 static void string_rows(gb_stack_rows *r, const recorded *in, const gb_stack *st, int *arg_row,
-                        int *env_row, int *execfn_row, int *random_row, int *platform_row) {
+                        int *env_row, placed_rows *placed) {
   char label[64];
   int known;
   gb_srow *w = add(r, GB_SROW_MARK, GB_SREG_TOP, 1, in->top, 0, "stack top (exclusive)");
   w = add(r, GB_SROW_WORD, GB_SREG_TOP, 1, in->top - 8, 8, "end marker");
   hex(w->value, sizeof w->value, 0);
   uint64_t a = st ? st->execfn_addr : auxv_val(in, GB_AT_EXECFN, &known);
-  *execfn_row = r->n;
+  placed_row(placed, GB_AT_EXECFN, r->n);
   w = add(r, GB_SROW_STRING, GB_SREG_STRINGS, st || known, a, 0, "AT_EXECFN string");
   if (st) w->text = (const char *)st->bytes + (a - st->base), w->size = strlen(w->text) + 1;
   else snprintf(w->note, sizeof w->note, "(contents not recorded)");
@@ -244,12 +255,12 @@ static void string_rows(gb_stack_rows *r, const recorded *in, const gb_stack *st
     add(r, GB_SROW_MARK, GB_SREG_STRINGS, 1, align, 0, "16-aligned point");
   }
   a = st ? st->platform_addr : auxv_val(in, GB_AT_PLATFORM, &known);
-  *platform_row = r->n;
+  placed_row(placed, GB_AT_PLATFORM, r->n);
   w = add(r, GB_SROW_STRING, GB_SREG_STRINGS, st || known, a, 0, "platform string");
   if (st) w->text = (const char *)st->bytes + (a - st->base), w->size = strlen(w->text) + 1;
   else w->text = "x86_64", w->size = 7;
   a = st ? st->random_addr : auxv_val(in, GB_AT_RANDOM, &known);
-  *random_row = r->n;
+  placed_row(placed, GB_AT_RANDOM, r->n);
   w = add(r, GB_SROW_BYTES, GB_SREG_STRINGS, st || known, a, 16, "AT_RANDOM bytes");
   if (st) random_note(w, st->bytes + (st->random_addr - st->base));
   else if (in->have_random) random_note(w, in->random);
@@ -277,10 +288,10 @@ int gb_viz_stack_rows(gb_stack_rows *r, const cJSON *header) {
     gb_viz_stack_rows_free(r);
     return 78;
   }
-  int execfn_row, random_row, platform_row;
+  placed_rows placed = {.n = 0};
   const gb_stack *st = r->exact ? &r->st : NULL;
-  string_rows(r, &in, st, arg_row, env_row, &execfn_row, &random_row, &platform_row);
-  pointer_rows(r, &in, arg_row, env_row, execfn_row, random_row, platform_row, st);
+  string_rows(r, &in, st, arg_row, env_row, &placed);
+  pointer_rows(r, &in, arg_row, env_row, &placed, st);
   free(arg_row), free(env_row);
   /* The strings point into the trace (which outlives the rows) or into r->st. */
   recorded_free(&in);
