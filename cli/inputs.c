@@ -138,10 +138,10 @@ int gb_inputs_build(gb_inputs *in, const gb_image *img, gb_stack *out, char *err
     if (in->vdso_set) in->auxenv.vdso_base = in->vdso_base;
     gb_auxv_defaults_host(spec, img, &in->auxenv, host, nw);
     /* The host lists AT_SYSINFO_EHDR only if it has a vDSO; --vdso can still add one. */
-    if (in->auxenv.vdso_base && (spec->nauxv == 0 || spec->auxv[0].tag != GB_AT_SYSINFO_EHDR) &&
+    if (in->auxenv.vdso_base && (spec->nauxv == 0 || spec->auxv[0].tag != AT_SYSINFO_EHDR_LINUX) &&
         spec->nauxv < GB_AUXV_MAX) {
       memmove(&spec->auxv[1], &spec->auxv[0], (size_t)spec->nauxv * sizeof spec->auxv[0]);
-      spec->auxv[0] = (gb_auxv_ent){GB_AT_SYSINFO_EHDR, in->auxenv.vdso_base, 0};
+      spec->auxv[0] = (gb_auxv_ent){AT_SYSINFO_EHDR_LINUX, in->auxenv.vdso_base, 0};
       spec->nauxv++;
     }
   } else {

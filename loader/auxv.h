@@ -2,10 +2,10 @@
  *
  * GB_AUXV_TAGS lists every tag once: its number, its name, what kind of value it
  * carries (how the stack picture and the report read it) and where goboot's own value
- * comes from. Everything else is derived from it: the GB_AT_* constants, the
+ * comes from. Everything else is derived from it: the AT_*_LINUX constants, the
  * gb_auxv_tags[] table and the name lookups here, the default and mimic-host vectors
  * and the builder's fills (stack.h). The constants and this header are plain C with
- * no libc calls, so freestanding code (runtime-c's goboot-rtc) can use GB_AT_*. */
+ * no libc calls, so freestanding code (runtime-c's goboot-rtc) can use AT_*_LINUX. */
 #ifndef GOBOOT_LOADER_AUXV_H
 #define GOBOOT_LOADER_AUXV_H
 
@@ -74,7 +74,7 @@
   X(MINSIGSTKSZ,      51, NUMBER,       FROM_ENV(minsigstksz),        0)
 
 enum {
-#define GB_AUXV_ENUM_(name, number, kind, source, about) GB_AT_##name = number,
+#define GB_AUXV_ENUM_(name, number, kind, source, about) AT_##name##_LINUX = number,
   GB_AUXV_TAGS(GB_AUXV_ENUM_)
 #undef GB_AUXV_ENUM_
 };

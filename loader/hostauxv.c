@@ -24,7 +24,7 @@ int gb_host_auxv_read(uint64_t *words, size_t max, size_t *nwords) {
   }
   close(fd);
   for (size_t i = 0; i + 1 < got / 8; i += 2)
-    if (words[i] == GB_AT_NULL) {
+    if (words[i] == AT_NULL_LINUX) {
       *nwords = i + 2;
       return 0;
     }
@@ -46,7 +46,7 @@ int gb_auxv_env_from_host(gb_auxv_env *env) {
 void gb_auxv_defaults_host(gb_stack_spec *spec, const gb_image *img, const gb_auxv_env *env,
                            const uint64_t *host, size_t nwords) {
   spec->nauxv = 0;
-  for (size_t i = 0; i + 1 < nwords && host[i] != GB_AT_NULL; i += 2) {
+  for (size_t i = 0; i + 1 < nwords && host[i] != AT_NULL_LINUX; i += 2) {
     const gb_auxv_tag *t = gb_auxv_tag_of(host[i]);
     gb_auxv_ent e = {host[i], host[i + 1], 0};
     /* A tag newer than goboot, or one it has no value of its own for, keeps the

@@ -191,10 +191,10 @@ static int64_t sysauxv(const gb_oracle_in *in, gb_oracle_state *st, const gb_ora
   for (;; i += 2) {
     uint64_t tag, val, at = addr + (uint64_t)i * 8;
     if (rd64(m, at, &tag)) { set_fault(st, m, at); return -1; }
-    if (tag == GB_AT_NULL) break;
+    if (tag == AT_NULL_LINUX) break;
     if (rd64(m, at + 8, &val)) { set_fault(st, m, at + 8); return -1; }
     switch (tag) {
-    case GB_AT_RANDOM: /* `(*[16]byte)(unsafe.Pointer(val))[:]`. Its nil check
+    case AT_RANDOM_LINUX: /* `(*[16]byte)(unsafe.Pointer(val))[:]`. Its nil check
                         * LOADS the byte at val (`TESTB AL, (reg)` in go1.9.2 to
                         * go1.26.5), so every AT_RANDOM, not only the last, must
                         * name readable memory; 0 faults too. */
@@ -209,13 +209,13 @@ static int64_t sysauxv(const gb_oracle_in *in, gb_oracle_state *st, const gb_ora
       }
       st->at_random_addr = val;
       break;
-    case GB_AT_PAGESZ:
+    case AT_PAGESZ_LINUX:
       st->phys_page_size = val;
       break;
-    case GB_AT_SECURE:
+    case AT_SECURE_LINUX:
       if (in->prof.at_secure) st->secure_mode = val == 1;
       break;
-    case GB_AT_SYSINFO_EHDR: /* vdsoauxv parses the ELF at val (0 is skipped) */
+    case AT_SYSINFO_EHDR_LINUX: /* vdsoauxv parses the ELF at val (0 is skipped) */
       if (val) {
         st->sysinfo_ehdr = val;
         if (val != in->vdso_base)

@@ -85,7 +85,7 @@ static uint64_t stack_top(const uint64_t *sp) {
       if (e > hi) hi = e;
     }
   for (; v[0]; v += 2)
-    if (v[0] == GB_AT_EXECFN && v[1]) {
+    if (v[0] == AT_EXECFN_LINUX && v[1]) {
       uint64_t e = v[1] + slen((const char *)v[1]) + 1;
       if (e > hi) hi = e;
     }

@@ -93,7 +93,7 @@ static int is_fill(uint64_t tag) {
 /* Rebuild with loader/stack.c; 0 when it reproduces RSP and every auxv word. */
 static int rebuild(const recorded *in, gb_stack *st, char *why, size_t whylen) {
   int n = in->npairs;
-  if (n && in->tag[n - 1] == GB_AT_NULL && in->val[n - 1] == 0) n--;
+  if (n && in->tag[n - 1] == AT_NULL_LINUX && in->val[n - 1] == 0) n--;
   if (n > GB_AUXV_MAX) {
     snprintf(why, whylen, "too many auxv pairs to rebuild");
     return -1;
@@ -227,8 +227,8 @@ static void string_rows(gb_stack_rows *r, const recorded *in, const gb_stack *st
   gb_srow *w = add(r, GB_SROW_MARK, GB_SREG_TOP, 1, in->top, 0, "stack top (exclusive)");
   w = add(r, GB_SROW_WORD, GB_SREG_TOP, 1, in->top - 8, 8, "end marker");
   hex(w->value, sizeof w->value, 0);
-  uint64_t a = st ? st->execfn_addr : auxv_val(in, GB_AT_EXECFN, &known);
-  placed_row(placed, GB_AT_EXECFN, r->n);
+  uint64_t a = st ? st->execfn_addr : auxv_val(in, AT_EXECFN_LINUX, &known);
+  placed_row(placed, AT_EXECFN_LINUX, r->n);
   w = add(r, GB_SROW_STRING, GB_SREG_STRINGS, st || known, a, 0, "AT_EXECFN string");
   if (st) w->text = (const char *)st->bytes + (a - st->base), w->size = strlen(w->text) + 1;
   else snprintf(w->note, sizeof w->note, "(contents not recorded)");
@@ -254,13 +254,13 @@ static void string_rows(gb_stack_rows *r, const recorded *in, const gb_stack *st
           "alignment gap");
     add(r, GB_SROW_MARK, GB_SREG_STRINGS, 1, align, 0, "16-aligned point");
   }
-  a = st ? st->platform_addr : auxv_val(in, GB_AT_PLATFORM, &known);
-  placed_row(placed, GB_AT_PLATFORM, r->n);
+  a = st ? st->platform_addr : auxv_val(in, AT_PLATFORM_LINUX, &known);
+  placed_row(placed, AT_PLATFORM_LINUX, r->n);
   w = add(r, GB_SROW_STRING, GB_SREG_STRINGS, st || known, a, 0, "platform string");
   if (st) w->text = (const char *)st->bytes + (a - st->base), w->size = strlen(w->text) + 1;
   else w->text = "x86_64", w->size = 7;
-  a = st ? st->random_addr : auxv_val(in, GB_AT_RANDOM, &known);
-  placed_row(placed, GB_AT_RANDOM, r->n);
+  a = st ? st->random_addr : auxv_val(in, AT_RANDOM_LINUX, &known);
+  placed_row(placed, AT_RANDOM_LINUX, r->n);
   w = add(r, GB_SROW_BYTES, GB_SREG_STRINGS, st || known, a, 16, "AT_RANDOM bytes");
   if (st) random_note(w, st->bytes + (st->random_addr - st->base));
   else if (in->have_random) random_note(w, in->random);

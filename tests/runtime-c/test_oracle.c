@@ -208,7 +208,7 @@ static void test_random_secure(const char *p) {
 
   cur = "AT_RANDOM = 0: a slice over a nil pointer faults at address 0";
   fx_init(&f, p);
-  gb_auxv_add(&f.spec, GB_AT_RANDOM, 0);
+  gb_auxv_add(&f.spec, AT_RANDOM_LINUX, 0);
   fx_run(&f);
   CHECK(HAS(&f, GB_F_FAULT) && f.out.fault_addr == 0 && fatal_null(&f));
   CHECK(!HAS(&f, GB_F_NCPU) && !HAS(&f, GB_F_PAGE));
@@ -232,7 +232,7 @@ static void test_random_secure(const char *p) {
   fx_run(&f);
   uint64_t good = f.st.random_addr;
   fx_free(&f);
-  f.spec.auxv[0].tag = GB_AT_RANDOM, f.spec.auxv[0].val = 0x2000; /* first pair */
+  f.spec.auxv[0].tag = AT_RANDOM_LINUX, f.spec.auxv[0].val = 0x2000; /* first pair */
   fx_run(&f);
   CHECK(f.st.random_addr == good && HAS(&f, GB_F_FAULT) && f.out.fault_addr == 0x2000);
   fx_free(&f);
@@ -301,7 +301,7 @@ static void test_random_secure(const char *p) {
   cur = "AT_RANDOM = 0x1000 inside /proc/self/auxv: faults";
   {
     static const uint64_t empty[] = {0, 0};
-    uint64_t pw[] = {GB_AT_PAGESZ, 4096, GB_AT_RANDOM, 0x1000, 0, 0};
+    uint64_t pw[] = {AT_PAGESZ_LINUX, 4096, AT_RANDOM_LINUX, 0x1000, 0, 0};
     fx_init(&f, p);
     f.spec.raw_words = empty, f.spec.nraw = 2;
     f.in.proc_auxv = (gb_oracle_file){1, 0, sizeof pw, (const uint8_t *)pw};
@@ -315,7 +315,7 @@ static void test_random_secure(const char *p) {
   fx_run(&f);                      /* learn where the platform string lands */
   uint64_t plat = f.st.platform_addr;
   fx_free(&f);
-  gb_auxv_add(&f.spec, GB_AT_RANDOM, plat); /* one more pair moves everything down */
+  gb_auxv_add(&f.spec, AT_RANDOM_LINUX, plat); /* one more pair moves everything down */
   fx_run(&f);
   uint64_t plat2 = f.st.platform_addr;
   fx_free(&f);
@@ -348,7 +348,7 @@ static void test_empty_auxv(const char *p) {
   /* first pass: no answer → the state says so */
   CHECK(f.out.need_proc_auxv && !HAS(&f, GB_F_PAGE) && f.out.undetermined[0]);
   CHECK(!HAS(&f, GB_F_FATAL) && !HAS(&f, GB_F_GOMAXPROCS));
-  uint64_t words[] = {GB_AT_PAGESZ, 8192, GB_AT_RANDOM, f.st.random_addr, GB_AT_SECURE, 1, 0, 0};
+  uint64_t words[] = {AT_PAGESZ_LINUX, 8192, AT_RANDOM_LINUX, f.st.random_addr, AT_SECURE_LINUX, 1, 0, 0};
   f.in.proc_auxv = (gb_oracle_file){1, 0, sizeof words, (const uint8_t *)words};
   gb_oracle_run(&f.in, &f.out);
   CHECK(f.out.auxv_source == GB_AUXV_PROC && f.out.auxv_pairs == 3);
@@ -360,7 +360,7 @@ static void test_empty_auxv(const char *p) {
   cur = "empty auxv, /proc/self/auxv holds more than 63 pairs";
   uint64_t many[130];
   for (int i = 0; i < 130; i += 2) many[i] = 100 + (uint64_t)i, many[i + 1] = 1;
-  many[2] = GB_AT_PAGESZ, many[3] = 4096;
+  many[2] = AT_PAGESZ_LINUX, many[3] = 4096;
   f.in.proc_auxv = (gb_oracle_file){1, 0, 1024, (const uint8_t *)many};
   gb_oracle_run(&f.in, &f.out);
   CHECK(f.out.auxv_pairs == 63 && f.out.phys_page_size == 4096); /* buf[126] = AT_NULL */
@@ -460,7 +460,7 @@ static void test_tags(const char *p) {
 
   cur = "AT_SYSINFO_EHDR present";
   fx_init(&f, p);
-  gb_auxv_set(&f.spec, GB_AT_SYSINFO_EHDR, 0x7ffff7fc1000ULL);
+  gb_auxv_set(&f.spec, AT_SYSINFO_EHDR_LINUX, 0x7ffff7fc1000ULL);
   f.in.vdso_base = 0x7ffff7fc1000ULL;
   fx_run(&f);
   CHECK(f.out.sysinfo_ehdr == 0x7ffff7fc1000ULL && f.out.undetermined[0] == 0);

@@ -223,13 +223,13 @@ static void test_sources(void) {
     if (e) CHECK(e->fill == (t->source == GB_AUXV_PLACED), "%s fill %d", t->name, e->fill);
   }
   int count;
-  const gb_auxv_ent *e = find(&spec, GB_AT_PHENT, &count);
+  const gb_auxv_ent *e = find(&spec, AT_PHENT_LINUX, &count);
   CHECK(e && e->val == sizeof(Elf64_Phdr), "AT_PHENT is not sizeof(Elf64_Phdr)");
-  e = find(&spec, GB_AT_FLAGS, &count);
+  e = find(&spec, AT_FLAGS_LINUX, &count);
   CHECK(e && e->val == 0, "AT_FLAGS of a directly executed binary is 0");
   env.vdso_base = 0;
   gb_auxv_defaults(&spec, &img, &env);
-  CHECK(!find(&spec, GB_AT_SYSINFO_EHDR, &count), "AT_SYSINFO_EHDR without a vDSO");
+  CHECK(!find(&spec, AT_SYSINFO_EHDR_LINUX, &count), "AT_SYSINFO_EHDR without a vDSO");
 
   /* Every env field is fed by exactly one tag: store distinct values, then count the
    * words that changed. gb_auxv_env is all uint64_t. */
@@ -274,9 +274,9 @@ static void test_sources(void) {
   /* What describes how the host process itself was started is not passed on: its
    * AT_EXECFD (binfmt_misc's open file) and AT_FLAGS bits (binfmt_misc's
    * preserve-argv0), and AT_BASE_PLATFORM, which x86-64 kernels never give. */
-  CHECK(!find(&spec, GB_AT_EXECFD, &count) && !find(&spec, GB_AT_BASE_PLATFORM, &count),
+  CHECK(!find(&spec, AT_EXECFD_LINUX, &count) && !find(&spec, AT_BASE_PLATFORM_LINUX, &count),
         "mimic-host passes on a host-only tag");
-  e = find(&spec, GB_AT_FLAGS, &count);
+  e = find(&spec, AT_FLAGS_LINUX, &count);
   CHECK(e && e->val == 0, "mimic-host AT_FLAGS");
 }
 
@@ -400,7 +400,7 @@ static void test_readers_agree(const char *goboot, const char *binary) {
     CHECK(cr == rr, "%s: goboot stack says '%s', the report '%s'", name, cli_note, note);
     if (cr == READ_POINTER && rr == READ_POINTER)
       CHECK(!strncmp(cp, rp, strlen(rp)), "%s: pointee '%s' vs '%s'", name, cp, rp);
-    if (tag == GB_AT_FLAGS) CHECK(cr == READ_NONE && rr == READ_NONE, "AT_FLAGS is flag bits");
+    if (tag == AT_FLAGS_LINUX) CHECK(cr == READ_NONE && rr == READ_NONE, "AT_FLAGS is flag bits");
     numbers += cr == READ_NUMBER, pointers += cr == READ_POINTER;
     compared++;
   }

@@ -148,10 +148,10 @@ static void check_case(const char *name, const char *path, char *const argv[], i
   uint64_t kauxv = a + 8, krandom = 0, kplatform = 0, kvdso = 0, kexecfn = 0, npairs = 0;
   for (a = kauxv; dword(&d, a); a += 16, npairs++) {
     uint64_t tag = dword(&d, a), val = dword(&d, a + 8);
-    if (tag == GB_AT_RANDOM) krandom = val;
-    if (tag == GB_AT_PLATFORM) kplatform = val;
-    if (tag == GB_AT_SYSINFO_EHDR) kvdso = val;
-    if (tag == GB_AT_EXECFN) kexecfn = val;
+    if (tag == AT_RANDOM_LINUX) krandom = val;
+    if (tag == AT_PLATFORM_LINUX) kplatform = val;
+    if (tag == AT_SYSINFO_EHDR_LINUX) kvdso = val;
+    if (tag == AT_EXECFN_LINUX) kexecfn = val;
   }
   uint64_t kstrings = kargc ? kargv0 : kexecfn;
   uint64_t align = kplatform + strlen((const char *)d.bytes + (kplatform - d.rsp)) + 1;

@@ -70,7 +70,7 @@ static void test_worked_example(void) {
   spec_init(&s, argv, 3, envp, 2);
   /* 23 pairs with AT_NULL as on the host: add the vDSO entry in front. */
   memmove(&s.auxv[1], &s.auxv[0], (size_t)s.nauxv * sizeof s.auxv[0]);
-  s.auxv[0] = (gb_auxv_ent){GB_AT_SYSINFO_EHDR, 0x7fff12345000ULL, 0};
+  s.auxv[0] = (gb_auxv_ent){AT_SYSINFO_EHDR_LINUX, 0x7fff12345000ULL, 0};
   s.nauxv++;
   s.stack_top = 0x7ffe00008000ULL;
   /* strings start at 0x7fdc; the aligned point is 0x6e30: shift = 0x7fdc - 0x6e30 */
@@ -144,10 +144,10 @@ static void test_layout_invariants(void) {
 }
 
 static const uint64_t kernel_order[] = {
-  GB_AT_MINSIGSTKSZ, GB_AT_HWCAP, GB_AT_PAGESZ, GB_AT_CLKTCK, GB_AT_PHDR, GB_AT_PHENT,
-  GB_AT_PHNUM, GB_AT_BASE, GB_AT_FLAGS, GB_AT_ENTRY, GB_AT_UID, GB_AT_EUID, GB_AT_GID,
-  GB_AT_EGID, GB_AT_SECURE, GB_AT_RANDOM, GB_AT_HWCAP2, GB_AT_EXECFN, GB_AT_PLATFORM,
-  GB_AT_RSEQ_FEATURE_SIZE, GB_AT_RSEQ_ALIGN};
+  AT_MINSIGSTKSZ_LINUX, AT_HWCAP_LINUX, AT_PAGESZ_LINUX, AT_CLKTCK_LINUX, AT_PHDR_LINUX, AT_PHENT_LINUX,
+  AT_PHNUM_LINUX, AT_BASE_LINUX, AT_FLAGS_LINUX, AT_ENTRY_LINUX, AT_UID_LINUX, AT_EUID_LINUX, AT_GID_LINUX,
+  AT_EGID_LINUX, AT_SECURE_LINUX, AT_RANDOM_LINUX, AT_HWCAP2_LINUX, AT_EXECFN_LINUX, AT_PLATFORM_LINUX,
+  AT_RSEQ_FEATURE_SIZE_LINUX, AT_RSEQ_ALIGN_LINUX};
 
 static void test_defaults_and_fill(void) {
   const char *argv[] = {"/bin/hello"};
@@ -162,17 +162,17 @@ static void test_defaults_and_fill(void) {
   gb_auxv_env_default(&env);
   env.vdso_base = 0x7ffff7ffd000ULL;
   gb_auxv_defaults(&s, &img, &env);
-  CHECK(s.nauxv == 22 && s.auxv[0].tag == GB_AT_SYSINFO_EHDR && s.auxv[0].val == env.vdso_base);
+  CHECK(s.nauxv == 22 && s.auxv[0].tag == AT_SYSINFO_EHDR_LINUX && s.auxv[0].val == env.vdso_base);
   CHECK(gb_stack_build(&s, &st, err, sizeof err) == 0);
-  CHECK(aux(&st, GB_AT_RANDOM, 0) == st.random_addr);
-  CHECK(aux(&st, GB_AT_EXECFN, 0) == st.execfn_addr);
-  CHECK(aux(&st, GB_AT_PLATFORM, 0) == st.platform_addr);
-  CHECK(aux(&st, GB_AT_PHDR, 0) == 0x400040 && aux(&st, GB_AT_PHNUM, 0) == 7);
-  CHECK(aux(&st, GB_AT_PHENT, 0) == 56 && aux(&st, GB_AT_ENTRY, 0) == 0x45c0a0);
-  CHECK(aux(&st, GB_AT_PAGESZ, 0) == 4096 && aux(&st, GB_AT_CLKTCK, 0) == 100);
-  CHECK(aux(&st, GB_AT_HWCAP, 0) == 0x078bfbff - 2 && aux(&st, GB_AT_HWCAP2, 0) == 2);
-  CHECK(aux(&st, GB_AT_BASE, 0) == 0 && aux(&st, GB_AT_SECURE, 0) == 0);
-  CHECK(aux(&st, GB_AT_RSEQ_FEATURE_SIZE, 0) == 0x1c && aux(&st, GB_AT_RSEQ_ALIGN, 0) == 0x20);
+  CHECK(aux(&st, AT_RANDOM_LINUX, 0) == st.random_addr);
+  CHECK(aux(&st, AT_EXECFN_LINUX, 0) == st.execfn_addr);
+  CHECK(aux(&st, AT_PLATFORM_LINUX, 0) == st.platform_addr);
+  CHECK(aux(&st, AT_PHDR_LINUX, 0) == 0x400040 && aux(&st, AT_PHNUM_LINUX, 0) == 7);
+  CHECK(aux(&st, AT_PHENT_LINUX, 0) == 56 && aux(&st, AT_ENTRY_LINUX, 0) == 0x45c0a0);
+  CHECK(aux(&st, AT_PAGESZ_LINUX, 0) == 4096 && aux(&st, AT_CLKTCK_LINUX, 0) == 100);
+  CHECK(aux(&st, AT_HWCAP_LINUX, 0) == 0x078bfbff - 2 && aux(&st, AT_HWCAP2_LINUX, 0) == 2);
+  CHECK(aux(&st, AT_BASE_LINUX, 0) == 0 && aux(&st, AT_SECURE_LINUX, 0) == 0);
+  CHECK(aux(&st, AT_RSEQ_FEATURE_SIZE_LINUX, 0) == 0x1c && aux(&st, AT_RSEQ_ALIGN_LINUX, 0) == 0x20);
   gb_stack_free(&st);
 }
 
@@ -192,19 +192,19 @@ static void test_edits(void) {
   CHECK(gb_auxv_edit(&s, "+AT_EXECFN=auto", err, sizeof err) == 0);
   CHECK(s.nauxv == n0 + 1 - 1 + 1 + 1);
   CHECK(gb_stack_build(&s, &st, err, sizeof err) == 0);
-  CHECK(count_tag(&st, GB_AT_PAGESZ) == 2);
-  CHECK(aux(&st, GB_AT_PAGESZ, 0) == 65536 && aux(&st, GB_AT_PAGESZ, 1) == 0x2000);
-  CHECK(count_tag(&st, GB_AT_HWCAP2) == 0);
+  CHECK(count_tag(&st, AT_PAGESZ_LINUX) == 2);
+  CHECK(aux(&st, AT_PAGESZ_LINUX, 0) == 65536 && aux(&st, AT_PAGESZ_LINUX, 1) == 0x2000);
+  CHECK(count_tag(&st, AT_HWCAP2_LINUX) == 0);
   CHECK(aux(&st, 99, 0) == 7);
-  CHECK(aux(&st, GB_AT_RANDOM, 0) == 0x1234); /* explicit value wins over fill */
-  CHECK(count_tag(&st, GB_AT_EXECFN) == 2 && aux(&st, GB_AT_EXECFN, 1) == st.execfn_addr);
+  CHECK(aux(&st, AT_RANDOM_LINUX, 0) == 0x1234); /* explicit value wins over fill */
+  CHECK(count_tag(&st, AT_EXECFN_LINUX) == 2 && aux(&st, AT_EXECFN_LINUX, 1) == st.execfn_addr);
   /* the duplicate goes last, before AT_NULL */
-  CHECK(rd(&st, st.auxv_end - 32) == GB_AT_EXECFN);
+  CHECK(rd(&st, st.auxv_end - 32) == AT_EXECFN_LINUX);
   gb_stack_free(&st);
 
   CHECK(gb_auxv_edit(&s, "AT_RANDOM=auto", err, sizeof err) == 0);
   CHECK(gb_stack_build(&s, &st, err, sizeof err) == 0);
-  CHECK(aux(&st, GB_AT_RANDOM, 0) == st.random_addr);
+  CHECK(aux(&st, AT_RANDOM_LINUX, 0) == st.random_addr);
   gb_stack_free(&st);
 
   const char *bad[] = {"AT_PAGESZ", "-AT_PAGESZ=1", "AT_NOPE=1", "AT_PAGESZ=", "AT_PAGESZ=12x",
@@ -217,16 +217,16 @@ static void test_edits(void) {
   CHECK(gb_auxv_edit(NULL, "AT_PAGESZ=4096", err, sizeof err) == 0);
 
   /* set replaces every duplicate; drop removes them all */
-  CHECK(gb_auxv_add(&s, GB_AT_CLKTCK, 1) == 0);
-  CHECK(gb_auxv_set(&s, GB_AT_CLKTCK, 250) == 0);
+  CHECK(gb_auxv_add(&s, AT_CLKTCK_LINUX, 1) == 0);
+  CHECK(gb_auxv_set(&s, AT_CLKTCK_LINUX, 250) == 0);
   int n = 0;
   for (int i = 0; i < s.nauxv; i++)
-    if (s.auxv[i].tag == GB_AT_CLKTCK) {
+    if (s.auxv[i].tag == AT_CLKTCK_LINUX) {
       CHECK(s.auxv[i].val == 250);
       n++;
     }
   CHECK(n == 2);
-  CHECK(gb_auxv_drop(&s, GB_AT_CLKTCK) == 0 && gb_auxv_drop(&s, GB_AT_CLKTCK) == -1);
+  CHECK(gb_auxv_drop(&s, AT_CLKTCK_LINUX) == 0 && gb_auxv_drop(&s, AT_CLKTCK_LINUX) == -1);
   /* full vector */
   while (s.nauxv < GB_AUXV_MAX) CHECK(gb_auxv_add(&s, 100, 1) == 0);
   CHECK(gb_auxv_add(&s, 100, 1) == -1);
@@ -252,7 +252,7 @@ static void test_raw_and_no_null(void) {
   s.no_at_null = 1;
   CHECK(gb_stack_build(&s, &st, err, sizeof err) == 0);
   CHECK(st.auxv_end == st.auxv_addr + 16 * (uint64_t)s.nauxv);
-  CHECK(rd(&st, st.auxv_end - 16) == GB_AT_RSEQ_ALIGN);
+  CHECK(rd(&st, st.auxv_end - 16) == AT_RSEQ_ALIGN_LINUX);
   CHECK(st.rsp == ((st.random_addr - 16 * (uint64_t)s.nauxv - 8 * 4) & ~15ULL));
   gb_stack_free(&st);
 

@@ -170,10 +170,10 @@ static void test_stack_rows(void) {
   static gb_stack_spec spec;
   spec.argv = argv, spec.argc = 2, spec.envp = envp, spec.envc = 1;
   gb_random_from_seed(1, spec.random);
-  spec.auxv[0] = (gb_auxv_ent){GB_AT_PAGESZ, 4096, 0};
-  spec.auxv[1] = (gb_auxv_ent){GB_AT_RANDOM, 0, 1};
-  spec.auxv[2] = (gb_auxv_ent){GB_AT_EXECFN, 0, 1};
-  spec.auxv[3] = (gb_auxv_ent){GB_AT_PLATFORM, 0, 1};
+  spec.auxv[0] = (gb_auxv_ent){AT_PAGESZ_LINUX, 4096, 0};
+  spec.auxv[1] = (gb_auxv_ent){AT_RANDOM_LINUX, 0, 1};
+  spec.auxv[2] = (gb_auxv_ent){AT_EXECFN_LINUX, 0, 1};
+  spec.auxv[3] = (gb_auxv_ent){AT_PLATFORM_LINUX, 0, 1};
   spec.nauxv = 4;
   gb_stack st;
   char err[200];
