@@ -11,6 +11,7 @@
 
 #include "hostauxv.h"
 #include "inputs.h"
+#include "linux.h"
 
 void gb_inputs_init(gb_inputs *in) {
   memset(in, 0, sizeof *in);
@@ -60,10 +61,10 @@ int gb_inputs_option(gb_inputs *in, int opt, const char *arg) {
   case GB_OPT_ARGV0: in->argv0 = arg; return 1;
   case GB_OPT_MIMIC_HOST: in->mimic_host = 1; return 1;
   case GB_OPT_STACK_TOP:
-    if (parse_u64(arg, &v) || (v & 4095) || v > (1ULL << 47) || v < (16u << 20)) {
+    if (parse_u64(arg, &v) || (v & 4095) || v > GB_USER_TOP || v < (16u << 20)) {
       fprintf(stderr,
               "goboot: bad --stack-top '%s': expected a page-aligned address between "
-              "0x1000000 and 0x800000000000\n", arg);
+              "0x1000000 and 0x%llx\n", arg, (unsigned long long)GB_USER_TOP);
       return -1;
     }
     in->stack_top = v;

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unicorn/unicorn.h>
 
 #include "emu.h"
 #include "linux.h"
@@ -20,6 +21,11 @@
  * jump to nil would then end the run instead of faulting: docs/unicorn.md § until = 0 makes
  * address 0 an exit) */
 #define GB_NO_EXIT (UINT64_MAX - 1)
+
+/* The CPU model every engine gets, set before any other call (docs/unicorn.md § The CPU
+ * model); cpu.c answers CPUID on it for callers outside emu/. */
+#define GB_CPU_MODEL UC_CPU_X86_HASWELL
+#define GB_CPU_MODEL_NAME "Haswell"
 
 typedef struct gb_machine gb_machine;
 

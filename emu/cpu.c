@@ -1,17 +1,13 @@
 /* cpu.c — the emulated CPU, for callers outside emu/ that must know what the guest sees
  * without opening Unicorn themselves (emu.h): the engine's version, the CPU model's name
  * and what CPUID answers on it, executed in a scratch engine set to the model every
- * machine gets (machine.c's GB_CPU_MODEL). */
+ * machine gets (common.h's GB_CPU_MODEL). */
 #include <stdio.h>
 #include <unicorn/unicorn.h>
 
+#include "common.h"
 #include "emu.h"
 
-/* The model machine.c sets first on every engine (GB_CPU_MODEL, GB_CPU_MODEL_NAME);
- * check/ compares this name with the trace header's cpu_model, so the two cannot drift
- * apart unnoticed. */
-#define CPUID_MODEL UC_CPU_X86_HASWELL
-#define CPUID_MODEL_NAME "Haswell"
 #define CPUID_CODE 0x10000ULL /* one page holding the CPUID instruction */
 
 void gb_emu_unicorn_version(char *buf, size_t len) {
@@ -19,7 +15,7 @@ void gb_emu_unicorn_version(char *buf, size_t len) {
   snprintf(buf, len, "%u.%u.%u", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff);
 }
 
-const char *gb_emu_cpu_model(void) { return CPUID_MODEL_NAME; }
+const char *gb_emu_cpu_model(void) { return GB_CPU_MODEL_NAME; }
 
 /* CPUID with EAX = LEAF, ECX = 0: EAX EBX ECX EDX into R. */
 static int ask(uc_engine *uc, uint32_t leaf, uint32_t r[4]) {
@@ -44,7 +40,7 @@ int gb_emu_cpuid(const uint32_t *leaves, int n, uint32_t (*out)[4], char *err, s
     return -1;
   }
   /* the model before any other call: the engine is built lazily and then refuses one */
-  int bad = uc_ctl_set_cpu_model(uc, CPUID_MODEL) || uc_mem_map(uc, CPUID_CODE, 0x1000, UC_PROT_ALL) ||
+  int bad = uc_ctl_set_cpu_model(uc, GB_CPU_MODEL) || uc_mem_map(uc, CPUID_CODE, 0x1000, UC_PROT_ALL) ||
             uc_mem_write(uc, CPUID_CODE, code, sizeof code);
   for (int i = 0; !bad && i < n; i++) bad = ask(uc, leaves[i], out[i]);
   uc_close(uc);

@@ -10,8 +10,6 @@
 
 #include "machine.h"
 
-#define GB_CPU_MODEL UC_CPU_X86_HASWELL
-#define GB_CPU_MODEL_NAME "Haswell"
 #define GB_STACK_BELOW (8ULL << 20) /* mapped under the stack image, like RLIMIT_STACK */
 
 static cJSON *stack_strings(const gb_stack *st, const uint64_t *addrs, int n) {
@@ -35,11 +33,9 @@ static void header(gb_machine *m) {
   cJSON *h = gb_trace_header(m);
   const gb_image *img = m->img;
   const gb_stack *st = m->stack;
-  unsigned maj, min;
-  unsigned v = uc_version(&maj, &min);
   char b[64];
   cJSON_AddStringToObject(h, "goboot_version", GOBOOT_VERSION);
-  snprintf(b, sizeof b, "%u.%u.%u", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff);
+  gb_emu_unicorn_version(b, sizeof b);
   cJSON_AddStringToObject(h, "unicorn_version", b);
   cJSON_AddStringToObject(h, "cpu_model", GB_CPU_MODEL_NAME);
   cJSON_AddStringToObject(h, "cpu_vendor", "GenuineIntel");

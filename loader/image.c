@@ -14,13 +14,13 @@
 
 #include "goinfo.h"
 #include "image.h"
+#include "linux.h"
 #include "sha256.h"
 
 #define PAGE 4096ULL
 #define PAGE_DOWN(x) ((x) & ~(PAGE - 1))
 #define PAGE_UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
 /* Highest user address on x86-64 with 4-level paging (47 bits). */
-#define USER_TOP 0x7ffffffff000ULL
 /* Where an ET_DYN image with segments at 0 is placed (the kernel's ELF_ET_DYN_BASE
  * without randomisation). */
 #define DYN_BASE 0x555555554000ULL
@@ -132,8 +132,8 @@ static gb_status check_load(gb_image *img, const Elf64_Phdr *ph, int idx, const 
                 "%s: segment %d: p_vaddr %#llx and p_offset %#llx differ modulo the page size",
                 name, idx, (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_offset);
   uint64_t va = ph->p_vaddr + img->load_bias;
-  if (va < img->load_bias || ph->p_memsz > USER_TOP || va > USER_TOP - ph->p_memsz ||
-      PAGE_UP(va + ph->p_memsz) > USER_TOP)
+  if (va < img->load_bias || ph->p_memsz > GB_USER_TOP || va > GB_USER_TOP - ph->p_memsz ||
+      PAGE_UP(va + ph->p_memsz) > GB_USER_TOP)
     return fail(GB_E_BOUNDS, err, errlen,
                 "%s: segment %d: %#llx+%#llx is outside the 47-bit user address space", name, idx,
                 (unsigned long long)va, (unsigned long long)ph->p_memsz);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linux.h"
 #include "stack.h"
 
 /* The kernel refuses a single argument or environment string longer than this,
@@ -33,7 +34,6 @@
 #define GB_STACK_MAX_BYTES (8u << 20)
 /* Highest exclusive top: the end of the canonical 47-bit user half (TASK_SIZE_MAX
  * rounded to a page). */
-#define GB_USER_TOP (1ULL << 47)
 
 static uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 

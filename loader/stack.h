@@ -38,7 +38,7 @@ typedef struct gb_stack_spec {
   const uint64_t *raw_words; size_t nraw;
 } gb_stack_spec;
 
-#define GB_STACK_TOP_DEFAULT 0x7ffffffff000ULL
+#define GB_STACK_TOP_DEFAULT 0x7ffffffff000ULL /* STACK_TOP = GB_USER_TOP (abi/linux.h) */
 
 typedef struct gb_stack {
   unsigned char *bytes;   /* image of [base, top), owned */

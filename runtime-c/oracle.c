@@ -3,6 +3,7 @@
  * GOMAXPROCS). Freestanding; every memory access goes through gb_oracle_mem, so a
  * read the runtime would fault on becomes a recorded fault, not a host crash. */
 #include "auxv.h"
+#include "linux.h"
 #include "oracle.h"
 
 #define PAGE_MIN 4096u
@@ -11,8 +12,6 @@
 #define AFFINITY_BUF 8192              /* getproccount's buf: 64K CPUs / 8 */
 #define HPAGE_BUF 20                   /* getHugePageSize's numbuf */
 #define AUXV_BUF 1024                  /* sysargs fallback: [128]uintptr */
-#define MMAP_MIN (64u << 10)           /* vm.mmap_min_addr's default */
-#define USER_TOP (1ULL << 47)          /* x86-64 user space ends below 0x800000000000 */
 
 /* ---- small freestanding helpers -------------------------------------------- */
 
@@ -92,7 +91,7 @@ static int mem_class(const gb_oracle_in *in, uint64_t addr) {
     const gb_oracle_range *r = &in->mapped[i];
     if (addr >= r->base && addr - r->base < r->size) return r->writable ? MEM_RW : MEM_RO;
   }
-  if (in->mapped_complete || addr < MMAP_MIN || addr >= USER_TOP) return MEM_FAULT;
+  if (in->mapped_complete || addr < GB_MMAP_MIN_LINUX || addr >= GB_USER_TOP) return MEM_FAULT;
   return MEM_UNKNOWN;
 }
 

@@ -65,7 +65,9 @@ static int load(const space *sp, uint64_t a) {
   if (sp->complete)
     for (int i = 0; i < 2; i++)
       if (a >= FAKE_ELF[i].base && a < FAKE_ELF[i].base + FAKE_ELF[i].size) return FAKE_ELF[i].writable ? M_OK : M_RO;
-  if (sp->complete || a < 0x10000 || a >> 47) return M_FAULT;
+  /* below vm.mmap_min_addr, or at/above TASK_SIZE_MAX (the last page below 2^47 is
+   * never a user page): nothing can be mapped there */
+  if (sp->complete || a < 0x10000 || a >= 0x7ffffffff000ULL) return M_FAULT;
   return M_UNKNOWN;
 }
 

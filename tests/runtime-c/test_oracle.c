@@ -294,7 +294,23 @@ static void test_random_secure(const char *p) {
   fx_run(&f);
   CHECK(fatal_is(&f, "bad system page size") && !HAS(&f, GB_F_FAULT)); /* mallocinit first */
   fx_free(&f);
-  run_edit(&f, p, (const char *const[]){e, NULL}); /* no map: what lies above is unknown */
+  /* no map, but the default stack top is TASK_SIZE_MAX (0x7ffffffff000): nothing can
+   * be mapped above it, so the read faults all the same */
+  CHECK(top == 0x7ffffffff000ULL);
+  run_edit(&f, p, (const char *const[]){e, NULL});
+  CHECK(HAS(&f, GB_F_FAULT) && f.out.fault_addr == top && !f.out.outcome_unknown);
+  fx_free(&f);
+  /* a lower stack top and no map: what lies above it is unknown */
+  fx_init(&f, p);
+  f.spec.stack_top = 0x7ff000000000ULL;
+  fx_run(&f);
+  top = f.st.base + f.st.size;
+  fx_free(&f);
+  snprintf(e, sizeof e, "AT_RANDOM=0x%llx", (unsigned long long)(top - 4));
+  fx_init(&f, p);
+  f.spec.stack_top = 0x7ff000000000ULL;
+  gb_auxv_edit(&f.spec, e, NULL, 0);
+  fx_run(&f);
   CHECK(!HAS(&f, GB_F_FAULT) && !HAS(&f, GB_F_FATAL) && f.out.outcome_unknown);
   fx_free(&f);
 

@@ -346,6 +346,11 @@ static void test_limits(void) {
   CHECK(gb_stack_build(&s, &st, err, sizeof err) == -1);
   s.stack_top = (1ULL << 47) + 4096;
   CHECK(gb_stack_build(&s, &st, err, sizeof err) == -1);
+  s.stack_top = 1ULL << 47; /* TASK_SIZE_MAX is 0x7ffffffff000: the last page is never user's */
+  CHECK(gb_stack_build(&s, &st, err, sizeof err) == -1);
+  s.stack_top = 0x7ffffffff000ULL;
+  CHECK(gb_stack_build(&s, &st, err, sizeof err) == 0);
+  gb_stack_free(&st);
   s.stack_top = 0;
   s.nauxv = GB_AUXV_MAX + 1;
   CHECK(gb_stack_build(&s, &st, err, sizeof err) == -1);
