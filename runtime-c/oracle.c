@@ -153,9 +153,9 @@ int gb_oracle_rt0(const gb_oracle_in *in, gb_oracle_state *st) {
   /* SUBQ $39/$40, SP; ANDQ $~15, SP → stack.hi; stack.lo = hi - 64K (+104).
    * mstart0 later sets stackguard0 = stackguard1 = lo + StackGuard (the value at
    * runtime.main; rt0_go's own guards = lo are overwritten). */
-  st->g0_stack_hi = (in->entry_sp - (uint64_t)p->rt0_sub) & ~(uint64_t)15;
-  st->g0_stack_lo = st->g0_stack_hi + (uint64_t)p->g0_lo_off;
-  st->g0_stackguard0 = st->g0_stack_lo + (uint64_t)p->stack_guard;
+  st->g0_stack_hi = (in->entry_sp - (uint64_t)p->go.rt0_sub) & ~(uint64_t)15;
+  st->g0_stack_lo = st->g0_stack_hi + (uint64_t)p->go.g0_lo_off;
+  st->g0_stackguard0 = st->g0_stack_lo + (uint64_t)p->go.stack_guard;
   st->g0_stackguard1 = st->g0_stackguard0;
   st->have |= GB_F_G0_STACK;
 
@@ -174,7 +174,7 @@ int gb_oracle_rt0(const gb_oracle_in *in, gb_oracle_state *st) {
   if (in->g0_addr) st->g0 = in->g0_addr, st->have |= GB_F_G0;
   if (in->m0_addr) {
     st->m0 = in->m0_addr;
-    st->fs_base = in->m0_addr + (uint64_t)p->m_tls + 8;
+    st->fs_base = in->m0_addr + (uint64_t)p->go.m_tls + 8;
     st->have |= GB_F_M0 | GB_F_FS_BASE;
   }
   return GB_ORACLE_OK;
@@ -212,7 +212,7 @@ static int64_t sysauxv(const gb_oracle_in *in, gb_oracle_state *st, const gb_ora
       st->phys_page_size = val;
       break;
     case AT_SECURE_LINUX:
-      if (in->prof.at_secure) st->secure_mode = val == 1;
+      if (in->prof.go.at_secure) st->secure_mode = val == 1;
       break;
     case AT_SYSINFO_EHDR_LINUX: /* vdsoauxv parses the ELF at val (0 is skipped) */
       if (val) {
@@ -261,7 +261,7 @@ int gb_oracle_sysargs(const gb_oracle_in *in, gb_oracle_state *st) {
 
   int64_t pairs = sysauxv(in, st, m, st->auxv_addr);
   if (pairs < 0) return GB_ORACLE_OK;
-  if (in->prof.at_secure) st->have |= GB_F_SECURE;
+  if (in->prof.go.at_secure) st->have |= GB_F_SECURE;
   if (pairs != 0) {
     st->auxv_pairs = pairs;
     st->have |= GB_F_PAGE | GB_F_AUXV_PAIRS;
@@ -326,7 +326,7 @@ int gb_oracle_osinit(const gb_oracle_in *in, gb_oracle_state *st) {
   }
 
   /* getHugePageSize: read ≤20 bytes, drop the last, atoi; bad → 0; not 2^k → 0. */
-  if (in->prof.huge_page && in->hpage.known) {
+  if (in->prof.go.huge_page && in->hpage.known) {
     const gb_oracle_file *f = &in->hpage;
     uint64_t v = 0;
     if (!f->open_err && f->read_ret > 0) {
@@ -397,7 +397,7 @@ static void randinit(const gb_oracle_in *in, gb_oracle_state *st, int use_auxv) 
   st->startup_random_null = 1;
   st->random_from_urandom = !use_auxv;
   if (use_auxv)
-    st->stack_random_after = in->prof.at_random_zero_half ? GB_RAND_OVERWRITTEN : GB_RAND_ZEROED;
+    st->stack_random_after = in->prof.go.at_random_zero_half ? GB_RAND_OVERWRITTEN : GB_RAND_ZEROED;
 }
 
 /* The 16 bytes are read (after mallocinit, or before it from 1.26) and may reach
@@ -422,7 +422,7 @@ static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
     for (uint64_t i = 0; i < 16 && !rand_fault; i++) {
       uint64_t a = st->at_random_addr + i;
       int c = mem_class(in, a);
-      if (c == MEM_FAULT || (c == MEM_RO && p->randinit)) rand_fault = 1, rand_fault_addr = a;
+      if (c == MEM_FAULT || (c == MEM_RO && p->go.randinit)) rand_fault = 1, rand_fault_addr = a;
       else if (c == MEM_UNKNOWN) rand_unknown = 1;
     }
     if (rand_fault) rand_unknown = 0;    /* it faults, wherever the first bad byte is */
@@ -432,7 +432,7 @@ static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
   if (have_rand) {
     if (rand_known) {
       for (int i = 0; i < 16; i++) st->startup_random[i] = m->bytes[st->at_random_addr - m->base + (uint64_t)i];
-      if (p->at_random_zero_half) {
+      if (p->go.at_random_zero_half) {
         uint8_t lo = 0, hi = 0;
         for (int i = 0; i < 8; i++) lo |= st->startup_random[i], hi |= st->startup_random[8 + i];
         if (!lo || !hi) have_rand = 0;           /* 1.24+: treated as missing */
@@ -442,9 +442,9 @@ static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
     st->startup_random_null = 1;
   }
   if (rand_known) st->have |= GB_F_RANDOM;
-  if (!p->randinit) st->random_from_urandom = st->at_random_addr == 0;
+  if (!p->go.randinit) st->random_from_urandom = st->at_random_addr == 0;
 
-  if (p->randinit && p->randinit_before_malloc) {
+  if (p->go.randinit && p->go.randinit_before_malloc) {
     if (rand_fault) { set_fault(st, 0, rand_fault_addr); return GB_ORACLE_OK; }
     if (rand_unknown) random_unknown(st);
     if (rand_known) randinit(in, st, have_rand);
@@ -460,7 +460,7 @@ static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
   size_t pos = 0;
   if (ps == 0) {
     set_fatal(st, "failed to get system page size");
-  } else if (p->max_page_bound && ps > PAGE_MAX) {
+  } else if (p->go.max_page_bound && ps > PAGE_MAX) {
     putstr(st->fatal_detail, sizeof st->fatal_detail, &pos, "system page size (");
     putdec(st->fatal_detail, sizeof st->fatal_detail, &pos, ps);
     putstr(st->fatal_detail, sizeof st->fatal_detail, &pos, ") is larger than maximum page size (524288)");
@@ -482,7 +482,7 @@ static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
       putdec(st->fatal_detail, sizeof st->fatal_detail, &pos, hp);
       putstr(st->fatal_detail, sizeof st->fatal_detail, &pos, ") must be a power of 2");
       set_fatal(st, "bad system huge page size");
-    } else if (p->huge_page_cap && hp > HUGE_MAX) {
+    } else if (p->go.huge_page_cap && hp > HUGE_MAX) {
       st->phys_huge_page_size = 0;              /* silently unsupported */
     }
   }
@@ -492,7 +492,7 @@ static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
    * sysNoHugePageOS" when v is not physPageSize-aligned. v comes from mmap(NULL, …),
    * which a 4 KiB kernel places at 4 KiB granularity: with a larger announced page
    * size the outcome depends on placement (go1.22.5 throws with 8192, go1.25.4 boots). */
-  int may_throw = p->nohugepage_align && ps > PAGE_MIN;
+  int may_throw = p->go.nohugepage_align && ps > PAGE_MIN;
   if (may_throw) {
     st->outcome_unknown = 1;
     set_undetermined(st, "page size > 4096 on 1.21+: sysNoHugePageOS alignment (mmap placement)", 0);
@@ -503,7 +503,7 @@ static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
     return GB_ORACLE_OK;
   }
   if (rand_unknown) random_unknown(st);
-  if (p->randinit && !p->randinit_before_malloc && rand_known) randinit(in, st, have_rand);
+  if (p->go.randinit && !p->go.randinit_before_malloc && rand_known) randinit(in, st, have_rand);
 
   /* goenvs: count envp from argv[argc+1]. */
   int32_t envc = 0;
@@ -528,7 +528,7 @@ static int schedinit(const gb_oracle_in *in, gb_oracle_state *st) {
     return GB_ORACLE_OK;
   }
   if (!(st->have & GB_F_NCPU)) return GB_ORACLE_OK;
-  if (p->cgroup_maxprocs) {
+  if (p->go.cgroup_maxprocs) {
     /* 1.25+: the cgroup limit applies unless GODEBUG containermaxprocs=0; its default
      * depends on the main module's go line, which the oracle does not know. */
     r = getenv_img(m, st, "GODEBUG", &v, &vlen);

@@ -23,23 +23,7 @@
  * releases they change in are there, nowhere else. */
 typedef struct gb_oracle_profile {
   int major, minor, patch;   /* 1, 19, 8; patch -1 = unknown (rules take the .0 release) */
-  int rt0_sub;               /* rt0_go: SP -= this, then &~15 → g0.stack.hi */
-  int64_t g0_lo_off;         /* g0.stack.lo = hi + this */
-  int stack_guard;           /* _StackGuard: stackguard0/1 = lo + this (mstart) */
-  int m_tls;                 /* offsetof(m, tls) */
-  int at_secure;             /* sysauxv dispatches AT_SECURE */
-  int max_page_bound;        /* mallocinit rejects physPageSize > 512 KiB */
-  int huge_page;             /* osinit reads hpage_pmd_size */
-  int huge_page_cap;         /* mallocinit zeroes a huge page size > 4 MiB */
-  int nohugepage_align;      /* mallocinit's sysNoHugePageOS throws on an address that is
-                              * not physPageSize-aligned: with a page size above 4096
-                              * that depends on mmap placement, not modelled */
-  int randinit;              /* randinit consumes startupRand (nil at runtime.main) */
-  int randinit_before_malloc;/* randinit runs before mallocinit */
-  int at_random_zero_half;   /* an all-zero 8-byte half means "no AT_RANDOM" */
-  int cgroup_maxprocs;       /* default GOMAXPROCS may come from cgroup limits */
-  const char *ncpu_sym;      /* "runtime.ncpu" / "runtime.numCPUStartup" */
-  const char *random_sym;    /* "runtime.startupRandomData" / "runtime.startupRand" */
+  gb_go_facts go;            /* the release's row of loader/goversions.c */
 } gb_oracle_profile;
 
 /* Fill P for Go MAJOR.MINOR[.PATCH]; returns 0, or -1 for a version outside

@@ -7,21 +7,7 @@ int gb_oracle_profile_init(gb_oracle_profile *p, int major, int minor, int patch
   gb_go_facts f;
   if (major != 1 || !gb_go_minor_known(minor) || !gb_go_facts_for(minor, patch, &f)) return -1;
   p->major = major; p->minor = minor; p->patch = patch;
-  p->rt0_sub = f.rt0_sub;
-  p->g0_lo_off = f.g0_lo_off;
-  p->stack_guard = f.stack_guard;
-  p->m_tls = f.m_tls;
-  p->at_secure = f.at_secure;
-  p->max_page_bound = f.max_page_bound;
-  p->huge_page = f.huge_page;
-  p->huge_page_cap = f.huge_page_cap;
-  p->nohugepage_align = f.nohugepage_align;
-  p->randinit = f.randinit;
-  p->randinit_before_malloc = f.randinit_before_malloc;
-  p->at_random_zero_half = f.at_random_zero_half;
-  p->cgroup_maxprocs = f.cgroup_maxprocs;
-  p->ncpu_sym = f.ncpu_sym;
-  p->random_sym = f.random_sym;
+  p->go = f;
   return 0;
 }
 

@@ -115,9 +115,9 @@ int rtc_main(uint64_t *sp) {
   const gb_oracle_profile *p = &in.prof;
 
   /* rt0_go: SP -= 39/40; SP &= ~15 → g0.stack.hi; lo = guards = hi - 64K (+104). */
-  uint64_t hi = ((uint64_t)sp - (uint64_t)p->rt0_sub) & ~(uint64_t)15;
+  uint64_t hi = ((uint64_t)sp - (uint64_t)p->go.rt0_sub) & ~(uint64_t)15;
   g0.stack_hi = hi;
-  g0.stack_lo = g0.stackguard0 = g0.stackguard1 = hi + (uint64_t)p->g0_lo_off;
+  g0.stack_lo = g0.stackguard0 = g0.stackguard1 = hi + (uint64_t)p->go.g0_lo_off;
 
   /* CPUID leaf 0 (max leaf, vendor), leaf 1 EAX. */
   uint32_t r[4];
@@ -128,7 +128,7 @@ int rtc_main(uint64_t *sp) {
   if (r[0]) cpuid(1, r), in.cpuid_leaf1_eax = r[0];
 
   /* settls: FS = &m0.tls + 8, so that FS:-8 is m0.tls[0]. */
-  uint64_t *tls = (uint64_t *)(m0 + p->m_tls);
+  uint64_t *tls = (uint64_t *)(m0 + p->go.m_tls);
   long ret = rtc_syscall6(RTC_SYS_arch_prctl, RTC_ARCH_SET_FS, (long)(tls + 1), 0, 0, 0, 0);
   if (ret < 0 && ret > -4096) { say(2, "goboot-rtc: arch_prctl(ARCH_SET_FS) failed\n"); return 3; }
   /* Store 0x123 through FS, read m0.tls[0] back by absolute address. */
@@ -162,12 +162,12 @@ int rtc_main(uint64_t *sp) {
   in.affinity_known = 1;
   in.affinity_ret = rtc_sys3(RTC_SYS_sched_getaffinity, 0, sizeof affinity, affinity);
   in.affinity = affinity;
-  if (p->huge_page) read_file(hpage_path, numbuf, sizeof numbuf, &in.hpage);
+  if (p->go.huge_page) read_file(hpage_path, numbuf, sizeof numbuf, &in.hpage);
   gb_oracle_osinit(&in, &st);
   gb_oracle_schedinit(&in, &st);
 
   /* mstart0: stackguard0 = stackguard1 = lo + StackGuard. Report the native g0. */
-  g0.stackguard0 = g0.stack_lo + (uint64_t)p->stack_guard;
+  g0.stackguard0 = g0.stack_lo + (uint64_t)p->go.stack_guard;
   g0.stackguard1 = g0.stackguard0;
   st.g0_stack_lo = g0.stack_lo, st.g0_stack_hi = g0.stack_hi;
   st.g0_stackguard0 = g0.stackguard0, st.g0_stackguard1 = g0.stackguard1;

@@ -126,7 +126,7 @@ static void expect_fatal(const gb_oracle_state *o, const gb_oracle_profile *p, u
   char detail[GB_ORACLE_MSG] = "";
   const char *msg = "";
   if (ps == 0) msg = "failed to get system page size";
-  else if (p->max_page_bound && ps > 524288)
+  else if (p->go.max_page_bound && ps > 524288)
     snprintf(detail, sizeof detail, "system page size (%llu) is larger than maximum page size (524288)",
              (unsigned long long)ps), msg = "bad system page size";
   else if (ps < 4096)
@@ -180,7 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   REQUIRE((o.have & GB_F_ARGC) && o.argc == 2 && o.argv == st->argv_addr);
 
   model md = {0};
-  walk(&md, st->bytes, st->base, st->size, st->auxv_addr, in.prof.at_secure, &sp);
+  walk(&md, st->bytes, st->base, st->size, st->auxv_addr, in.prof.go.at_secure, &sp);
   REQUIRE(o.auxv_addr == st->auxv_addr);
   if (md.fault) {
     REQUIRE((o.have & GB_F_FAULT) && (o.have & GB_F_FATAL) && o.fatal[0] == 0);
@@ -206,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (plen > 0) memcpy(buf, pdata, (size_t)plen);
       memset(buf + 126 * 8, 0, 8);
       model pm = {0};
-      walk(&pm, buf, 0, sizeof buf, 0, in.prof.at_secure, &sp);
+      walk(&pm, buf, 0, sizeof buf, 0, in.prof.go.at_secure, &sp);
       REQUIRE(o.auxv_source == GB_AUXV_PROC);
       if (pm.fault) { /* only an AT_RANDOM can fault inside the zero-ended buffer */
         REQUIRE(o.fault_addr == pm.fault_addr && (o.have & GB_F_FAULT) && o.fatal[0] == 0);
@@ -222,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   REQUIRE(o.phys_page_size == md.page);
   REQUIRE(o.at_random_addr == md.random);
   REQUIRE(o.sysinfo_ehdr == md.ehdr);
-  if (in.prof.at_secure) REQUIRE((o.have & GB_F_SECURE) && o.secure_mode == md.secure);
+  if (in.prof.go.at_secure) REQUIRE((o.have & GB_F_SECURE) && o.secure_mode == md.secure);
   else REQUIRE(o.secure_mode == 0);
   REQUIRE(!md.ehdr || md.ehdr == in.vdso_base || o.undetermined[0]);
   /* the last AT_RANDOM's 16 bytes: read (and from 1.22 cleared) in schedinit */
@@ -230,15 +230,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint64_t raddr = 0;
   for (uint64_t i = 0; md.random && i < 16 && !rfault; i++) {
     int c = load(&sp, md.random + i);
-    if (c == M_FAULT || (c == M_RO && in.prof.randinit)) rfault = 1, raddr = md.random + i;
+    if (c == M_FAULT || (c == M_RO && in.prof.go.randinit)) rfault = 1, raddr = md.random + i;
     if (c == M_UNKNOWN) unknown16 = 1;
   }
-  int early = in.prof.randinit_before_malloc; /* 1.26+: randinit before mallocinit */
+  int early = in.prof.go.randinit_before_malloc; /* 1.26+: randinit before mallocinit */
   uint64_t ps = md.page;
-  int malloc_fatal = ps == 0 || ps < 4096 || (ps & (ps - 1)) || (in.prof.max_page_bound && ps > 524288);
+  int malloc_fatal = ps == 0 || ps < 4096 || (ps & (ps - 1)) || (in.prof.go.max_page_bound && ps > 524288);
   int read16 = early || !malloc_fatal;        /* the 16 bytes are read at all */
   /* 1.21+, a page size above 4096 that passes: sysNoHugePageOS may throw (mmap placement) */
-  int may_throw = !malloc_fatal && in.prof.nohugepage_align && ps > 4096;
+  int may_throw = !malloc_fatal && in.prof.go.nohugepage_align && ps > 4096;
   int unknown = md.unknown || (read16 && unknown16 && !rfault) || may_throw;
   if (rfault && (early || (!malloc_fatal && !may_throw))) {
     REQUIRE((o.have & GB_F_FAULT) && (o.have & GB_F_FATAL) && o.fatal[0] == 0 && o.fault_addr == raddr);
@@ -253,7 +253,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   expect_fatal(&o, &in.prof, md.page);
   /* AT_RANDOM bytes: copied from the image when it holds them (<= 1.21 keeps them) */
-  if (md.random && md.random >= st->base && md.random - st->base <= st->size - 16 && !in.prof.randinit)
+  if (md.random && md.random >= st->base && md.random - st->base <= st->size - 16 && !in.prof.go.randinit)
     REQUIRE((o.have & GB_F_RANDOM) && !memcmp(o.startup_random, st->bytes + (md.random - st->base), 16));
   if (!md.random) REQUIRE(o.startup_random_null || !(o.have & GB_F_RANDOM));
 

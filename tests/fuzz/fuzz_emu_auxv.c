@@ -321,7 +321,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint64_t want[3] = {o.at_random_addr, o.at_random_addr ? 16 : 0, o.at_random_addr ? 16 : 0};
     if (memcmp(g[S_RANDOM], want, sizeof want)) dump(h, v, n, &o, &s, g, "startupRandomData");
     if (h->sym[S_SECURE].addr &&
-        (uint8_t)g[S_SECURE][0] != (h->prof.at_secure ? (uint8_t)o.secure_mode : (uint8_t)h->at_snapshot[S_SECURE][0]))
+        (uint8_t)g[S_SECURE][0] != (h->prof.go.at_secure ? (uint8_t)o.secure_mode : (uint8_t)h->at_snapshot[S_SECURE][0]))
       dump(h, v, n, &o, &s, g, "secureMode");
     if (h->sym[S_AUXV].addr && o.auxv_source == GB_AUXV_STACK &&
         (g[S_AUXV][1] != 2 * (uint64_t)o.auxv_pairs || (o.auxv_pairs && g[S_AUXV][0] != o.auxv_addr)))

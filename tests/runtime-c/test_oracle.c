@@ -76,7 +76,7 @@ static int fatal_null(const fx *f) { return HAS(f, GB_F_FATAL) && f->out.fatal[0
 /* A page size above 4096 that mallocinit accepts: 1.21+'s sysNoHugePageOS alignment
  * throw depends on mmap placement, so the outcome is not predicted (fatal absent). */
 static int big_page_ok(const fx *f) {
-  if (!f->in.prof.nohugepage_align) return fatal_null(f) && !f->out.outcome_unknown;
+  if (!f->in.prof.go.nohugepage_align) return fatal_null(f) && !f->out.outcome_unknown;
   return !HAS(f, GB_F_FATAL) && !HAS(f, GB_F_FAULT) && f->out.outcome_unknown &&
          strstr(f->out.undetermined, "sysNoHugePageOS") != NULL;
 }
@@ -677,20 +677,20 @@ static void test_random_versions(void) {
 static void test_profiles(void) {
   gb_oracle_profile p;
   cur = "profiles";
-  CHECK(gb_oracle_profile_parse(&p, "go1.19.8") == 0 && p.patch == 8 && p.g0_lo_off == -65432);
-  CHECK(gb_oracle_profile_parse(&p, "1.20") == 0 && p.g0_lo_off == -65536 + 104 && !p.at_secure);
-  CHECK(gb_oracle_profile_parse(&p, "1.21") == 0 && p.g0_lo_off == -65536);
-  CHECK(gb_oracle_profile_parse(&p, "1.20.5") == 0 && p.at_secure);
-  CHECK(gb_oracle_profile_parse(&p, "1.25") == 0 && p.m_tls == 128 &&
-        !strcmp(p.ncpu_sym, "runtime.numCPUStartup"));
-  CHECK(gb_oracle_profile_parse(&p, "1.24") == 0 && p.m_tls == 136 && !strcmp(p.ncpu_sym, "runtime.ncpu"));
-  CHECK(gb_oracle_profile_parse(&p, "1.22") == 0 && !strcmp(p.random_sym, "runtime.startupRand"));
-  CHECK(gb_oracle_profile_parse(&p, "1.21") == 0 && !strcmp(p.random_sym, "runtime.startupRandomData"));
-  CHECK(gb_oracle_profile_parse(&p, "1.13") == 0 && p.stack_guard == 880);
-  CHECK(gb_oracle_profile_parse(&p, "1.14") == 0 && p.stack_guard == 896);
-  CHECK(gb_oracle_profile_parse(&p, "1.15") == 0 && p.stack_guard == 928);
-  CHECK(gb_oracle_profile_parse(&p, "1.20") == 0 && !p.nohugepage_align);
-  CHECK(gb_oracle_profile_parse(&p, "1.21") == 0 && p.nohugepage_align);
+  CHECK(gb_oracle_profile_parse(&p, "go1.19.8") == 0 && p.patch == 8 && p.go.g0_lo_off == -65432);
+  CHECK(gb_oracle_profile_parse(&p, "1.20") == 0 && p.go.g0_lo_off == -65536 + 104 && !p.go.at_secure);
+  CHECK(gb_oracle_profile_parse(&p, "1.21") == 0 && p.go.g0_lo_off == -65536);
+  CHECK(gb_oracle_profile_parse(&p, "1.20.5") == 0 && p.go.at_secure);
+  CHECK(gb_oracle_profile_parse(&p, "1.25") == 0 && p.go.m_tls == 128 &&
+        !strcmp(p.go.ncpu_sym, "runtime.numCPUStartup"));
+  CHECK(gb_oracle_profile_parse(&p, "1.24") == 0 && p.go.m_tls == 136 && !strcmp(p.go.ncpu_sym, "runtime.ncpu"));
+  CHECK(gb_oracle_profile_parse(&p, "1.22") == 0 && !strcmp(p.go.random_sym, "runtime.startupRand"));
+  CHECK(gb_oracle_profile_parse(&p, "1.21") == 0 && !strcmp(p.go.random_sym, "runtime.startupRandomData"));
+  CHECK(gb_oracle_profile_parse(&p, "1.13") == 0 && p.go.stack_guard == 880);
+  CHECK(gb_oracle_profile_parse(&p, "1.14") == 0 && p.go.stack_guard == 896);
+  CHECK(gb_oracle_profile_parse(&p, "1.15") == 0 && p.go.stack_guard == 928);
+  CHECK(gb_oracle_profile_parse(&p, "1.20") == 0 && !p.go.nohugepage_align);
+  CHECK(gb_oracle_profile_parse(&p, "1.21") == 0 && p.go.nohugepage_align);
   /* the oracle knows 1.GB_GO_MINOR_OLDEST to 1.GB_GO_MINOR_NEWEST, nothing around them */
   char v[16];
   snprintf(v, sizeof v, "1.%d", GB_GO_MINOR_NEWEST);
