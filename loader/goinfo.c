@@ -50,7 +50,7 @@ void gb_go_analyse(gb_image *img, Elf *elf) {
     return;
   }
   gb_go_version(img, elf);
-  gb_go_layout_fill(img, elf);
+  gb_go_layout_fill(img);
   if (oom)
     snprintf(img->note, sizeof img->note, "out of memory building the symbol table");
   else if (p.nbad)

@@ -56,8 +56,13 @@ const char *gb_go_version(gb_image *img, Elf *elf);
  * no "go1.N" is in S (then minor = -1). */
 int gb_go_parse_version(const char *s, int *major, int *minor, int *patch);
 
-/* Fill img->layout: DWARF first, then the per-version table (needs go_minor). */
-void gb_go_layout_fill(gb_image *img, Elf *elf);
+/* Fill img->layout (needs go_minor and has_dwarf): DWARF first, then the
+ * per-version table. */
+void gb_go_layout_fill(gb_image *img);
+/* The offsets the binary's DWARF gives (source "dwarf", StackGuard from the table),
+ * read from a private copy of img->bytes. 0 when it has no DWARF or no runtime.g and
+ * runtime.m in it (OUT is then zeroed). */
+int gb_go_layout_dwarf(const gb_image *img, gb_go_layout *out);
 /* The table alone (goversions.c), for version 1.MINOR (nearest measured version);
  * 0 if minor < 0. */
 int gb_go_layout_table(int minor, gb_go_layout *out);

@@ -258,9 +258,11 @@ static gb_status load_bytes(gb_image *img, const char *name, char *err, size_t e
   gb_sha256_hex(img->bytes, img->size, img->sha256);
 
   /* Sections are optional (UPX strips them); libelf only sees them if they are sane,
-   * and the Go analysis tolerates a NULL or section-less handle. */
+   * and the Go analysis tolerates a NULL or section-less handle. This handle only
+   * looks things up, which libelf does without writing; DWARF, which libdw
+   * decompresses in place, is read from a private copy (layout.c). */
   elf_version(EV_CURRENT);
-  Elf *elf = elf_memory((char *)img->bytes, img->size);
+  Elf *elf = elf_memory((char *)(uintptr_t)img->bytes, img->size);
   gb_go_analyse(img, elf);
   if (elf) elf_end(elf);
   return GB_OK;
@@ -271,12 +273,13 @@ gb_status gb_image_load_mem(gb_image *img, const void *buf, size_t len, const ch
   memset(img, 0, sizeof *img);
   if (err && errlen) err[0] = 0;
   img->path = strdup(name ? name : "<memory>");
-  img->bytes = malloc(len ? len : 1);
-  if (!img->path || !img->bytes) {
+  unsigned char *b = malloc(len ? len : 1);
+  img->bytes = b;
+  if (!img->path || !b) {
     gb_image_free(img);
     return fail(GB_E_NOMEM, err, errlen, "out of memory");
   }
-  if (len) memcpy(img->bytes, buf, len);
+  if (len) memcpy(b, buf, len);
   img->size = len;
   gb_status s = load_bytes(img, img->path, err, errlen);
   if (s != GB_OK) gb_image_free(img);
@@ -324,7 +327,7 @@ void gb_image_free(gb_image *img) {
   if (!img) return;
   gb_go_release(img);
   free(img->path);
-  free(img->bytes);
+  free((void *)(uintptr_t)img->bytes);
   memset(img, 0, sizeof *img);
 }
 

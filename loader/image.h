@@ -67,7 +67,10 @@ typedef struct gb_go_layout {
 
 typedef struct gb_image {
   char *path;
-  unsigned char *bytes; /* the whole file, owned */
+  /* The whole file, owned, read-only: the guest's view of it (its segments, and
+   * /proc/self/exe), so never handed to a library that may write into what it reads
+   * (libdw decompresses DWARF sections and rewrites their headers in place). */
+  const unsigned char *bytes;
   size_t size;
   char sha256[65];      /* hex of the file bytes */
 

@@ -1,11 +1,12 @@
 /* layout.c — where runtime.g and runtime.m keep the fields the boot path touches.
- * From the binary's own DWARF (libdw reads .debug_info and the zlib .zdebug_info of
- * Go 1.12–1.17) when it has any, else from the per-release table of goversions.c
- * (docs/go-boot-facts.md § runtime.g and runtime.m offsets; the nearest measured
- * release for the others). StackGuard is a compile-time constant that DWARF does not
- * describe: always the table's. */
+ * From the binary's own DWARF (libdw reads .debug_info, the zlib .zdebug_info of
+ * Go 1.12–1.17 and the SHF_COMPRESSED sections of 1.18+) when it has any, else from
+ * the per-release table of goversions.c (docs/go-boot-facts.md § runtime.g and
+ * runtime.m offsets; the nearest measured release for the others). StackGuard is a
+ * compile-time constant that DWARF does not describe: always the table's. */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gometa.h"
@@ -107,14 +108,31 @@ static int from_dwarf(Elf *elf, gb_go_layout *l) {
   return 1;
 }
 
-void gb_go_layout_fill(gb_image *img, Elf *elf) {
-  gb_go_layout t, d;
+int gb_go_layout_dwarf(const gb_image *img, gb_go_layout *out) {
+  gb_go_layout t;
   int have_table = gb_go_layout_table(img->go_minor, &t);
-  img->layout = t;
-  if (!elf || !img->has_dwarf) return;
-  d = t;
-  if (!from_dwarf(elf, &d)) return;
+  memset(out, 0, sizeof *out);
+  if (!img->has_dwarf || !img->size) return 0;
+  /* libdw decompresses compressed sections in place: it rewrites their section
+   * headers in the buffer it was given, and in a Go binary those sit inside the first
+   * PT_LOAD, which the guest sees (and /proc/self/exe serves). So it gets a copy. */
+  unsigned char *copy = malloc(img->size);
+  if (!copy) return 0;
+  memcpy(copy, img->bytes, img->size);
+  Elf *elf = elf_memory((char *)copy, img->size);
+  gb_go_layout d = t; /* zeroed without a row */
+  int ok = elf && from_dwarf(elf, &d);
+  if (elf) elf_end(elf);
+  free(copy);
+  if (!ok) return 0;
   strcpy(d.source, "dwarf");
   d.stack_guard = have_table ? t.stack_guard : 0;
-  img->layout = d;
+  *out = d;
+  return 1;
+}
+
+void gb_go_layout_fill(gb_image *img) {
+  gb_go_layout d;
+  gb_go_layout_table(img->go_minor, &img->layout);
+  if (gb_go_layout_dwarf(img, &d)) img->layout = d;
 }

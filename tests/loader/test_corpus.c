@@ -55,7 +55,7 @@ static int check_one(const char *id, const char *path, const char *want_version)
   fails += check_rt0_vs_table(id, &img);
   if (img.has_symtab) fails += check_symtab_vs_pclntab(id, &img);
   if (!strcmp(img.layout.source, "dwarf") && measured(img.go_minor))
-    fails += check_layout_vs_table(id, &img);
+    fails += check_dwarf_vs_table(id, &img);
   printf("%s %s: %s, pclntab %#x, %zu symbols (%s), layout %s, m.tls %d\n", fails ? "FAIL" : "ok",
          id, img.go_version, img.pclntab_magic, img.nsyms,
          img.has_symtab ? ".symtab + pclntab" : "pclntab only", img.layout.source,
