@@ -1,9 +1,12 @@
 /* layout.c — where runtime.g and runtime.m keep the fields the boot path touches.
- * From the binary's own DWARF (libdw reads .debug_info, the zlib .zdebug_info of
- * Go 1.12–1.17 and the SHF_COMPRESSED sections of 1.18+) when it has any, else from
- * the per-release table of goversions.c (docs/go-boot-facts.md § runtime.g and
- * runtime.m offsets; the nearest measured release for the others). StackGuard is a
- * compile-time constant that DWARF does not describe: always the table's. */
+ * A release with a measured row of its own in goversions.c's table takes that row
+ * (docs/go-boot-facts.md § runtime.g and runtime.m offsets): reading DWARF means
+ * inflating the whole zlib-compressed .debug_info, most of the loader's time. Any
+ * other release takes the binary's own DWARF (libdw reads .debug_info, the zlib
+ * .zdebug_info of Go 1.12–1.17 and the SHF_COMPRESSED sections of 1.18+) when it has
+ * any, else the nearest row. StackGuard is a compile-time constant that DWARF does
+ * not describe: always the table's. tests/loader holds the table against the DWARF
+ * of real binaries (gb_go_layout_dwarf). */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <stdlib.h>
@@ -131,8 +134,17 @@ int gb_go_layout_dwarf(const gb_image *img, gb_go_layout *out) {
   return 1;
 }
 
-void gb_go_layout_fill(gb_image *img) {
-  gb_go_layout d;
-  gb_go_layout_table(img->go_minor, &img->layout);
+/* Its own row in the table: the version was measured (goversions.c), so DWARF would
+ * say the same (tests/loader checks it on every binary that has both). */
+static int measured_row(int minor) {
+  gb_go_facts f;
+  return gb_go_facts_for(minor, -1, &f) && f.offsets_minor == minor;
+}
+
+void gb_go_layout_fill(gb_image *img, int version_sure) {
+  gb_go_layout t, d;
+  int have_table = gb_go_layout_table(img->go_minor, &t);
+  img->layout = t;
+  if (have_table && version_sure && measured_row(img->go_minor)) return;
   if (gb_go_layout_dwarf(img, &d)) img->layout = d;
 }
