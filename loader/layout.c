@@ -1,12 +1,13 @@
 /* layout.c — where runtime.g and runtime.m keep the fields the boot path touches.
- * A release with a measured row of its own in goversions.c's table takes that row
- * (docs/go-boot-facts.md § runtime.g and runtime.m offsets): reading DWARF means
- * inflating the whole zlib-compressed .debug_info, most of the loader's time. Any
- * other release takes the binary's own DWARF (libdw reads .debug_info, the zlib
- * .zdebug_info of Go 1.12–1.17 and the SHF_COMPRESSED sections of 1.18+) when it has
- * any, else the nearest row. StackGuard is a compile-time constant that DWARF does
- * not describe: always the table's. tests/loader holds the table against the DWARF
- * of real binaries (gb_go_layout_dwarf). */
+ * A release ("go1.N[.P]") with a measured row of its own in goversions.c's table takes
+ * that row (docs/go-boot-facts.md § runtime.g and runtime.m offsets): reading DWARF
+ * means inflating the whole zlib-compressed .debug_info, most of the loader's time.
+ * Anything else (a release between rows, a devel build, a release candidate) takes the
+ * binary's own DWARF (libdw reads .debug_info, the zlib .zdebug_info of Go 1.12–1.17
+ * and the SHF_COMPRESSED sections of 1.18+) when it has any, else the nearest row.
+ * StackGuard is a compile-time constant that DWARF does not describe: always the
+ * table's. tests/loader holds the table against the DWARF of real binaries
+ * (gb_go_layout_dwarf). */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <stdlib.h>
@@ -141,10 +142,26 @@ static int measured_row(int minor) {
   return gb_go_facts_for(minor, -1, &f) && f.offsets_minor == minor;
 }
 
+static int digit(char c) { return c >= '0' && c <= '9'; }
+
+/* "go1.N" or "go1.N.P" and nothing more: a release, as the rows were measured on. A
+ * devel toolchain ("devel go1.23-abc..."), a release candidate or a GOEXPERIMENT build
+ * ("go1.21.0 X:...") may lay its structs out otherwise. */
+static int plain_release(const char *v) {
+  if (strncmp(v, "go1.", 4) || !digit(v[4])) return 0;
+  const char *p = v + 4;
+  while (digit(*p)) p++;
+  if (*p == '.' && digit(p[1]))
+    for (p++; digit(*p); p++) {}
+  return *p == 0;
+}
+
 void gb_go_layout_fill(gb_image *img, int version_sure) {
   gb_go_layout t, d;
   int have_table = gb_go_layout_table(img->go_minor, &t);
   img->layout = t;
-  if (have_table && version_sure && measured_row(img->go_minor)) return;
+  if (have_table && version_sure && plain_release(img->go_version) &&
+      measured_row(img->go_minor))
+    return;
   if (gb_go_layout_dwarf(img, &d)) img->layout = d;
 }

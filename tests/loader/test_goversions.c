@@ -11,8 +11,8 @@
  *      of HELLO_STRIPPED whose version strings say go1.(NEWEST+1)).
  *   4. The Go 1.19 programs: DWARF and rt0_go's code against the table, and the
  *      symbol names the table gives for 1.19 are in the binary.
- *   5. A release without a row of its own takes the binary's DWARF, and reading it
- *      leaves the image's bytes alone.
+ *   5. A release without a row of its own, or what is not a release, takes the
+ *      binary's DWARF, and reading it leaves the image's bytes alone.
  * usage: test_goversions HELLO HELLO_STRIPPED */
 #include <stddef.h>
 #include <stdio.h>
@@ -277,9 +277,12 @@ static void test_go119(const char *hello, const char *stripped) {
 
 /* ---- 5. a release without a row of its own --------------------------------------- */
 
-/* HELLO saying go1.18.8 (between the rows 1.17 and 1.19): the loader reads its DWARF,
- * which inflates the SHF_COMPRESSED .debug_info, and the bytes it was given, the
- * guest's, stay as they were (libdw rewrites the section headers of what it reads). */
+/* HELLO (go1.19.8, a measured row) said to be a devel build, a release candidate or a
+ * GOEXPERIMENT build of 1.19, or with a version found by a scan, takes its DWARF.
+ * HELLO saying go1.18.8 (between the rows 1.17 and 1.19), loaded from memory: the
+ * loader reads its DWARF, which inflates the SHF_COMPRESSED .debug_info, and the bytes
+ * it was given, the guest's, stay as they were (libdw rewrites the section headers of
+ * what it reads). */
 static void test_unmeasured(const char *hello) {
   size_t len;
   unsigned char *b = slurp(hello, &len), *orig = b ? malloc(len) : NULL;
@@ -293,6 +296,23 @@ static void test_unmeasured(const char *hello) {
   }
   gb_go_layout dwarf;
   if (!gb_go_layout_dwarf(&want, &dwarf)) FAIL("%s: no layout in its DWARF", hello);
+  /* Only a release read from the build info (or runtime.buildVersion) takes the row:
+   * the same 1.19 binary, said to be something else than the release go1.19.8. */
+  static const struct { const char *version; int sure; const char *source; } says[] = {
+    {"go1.19.8", 1, "table"},
+    {"go1.19", 1, "table"},
+    {"go1.19.8", 0, "dwarf"}, /* found by scanning the data */
+    {"devel go1.19-0123456789 Tue Jan 2 00:00:00 2024 +0000", 1, "dwarf"},
+    {"go1.19rc2", 1, "dwarf"},
+    {"go1.19.8 X:boringcrypto", 1, "dwarf"},
+  };
+  for (size_t i = 0; i < sizeof says / sizeof says[0]; i++) {
+    snprintf(want.go_version, sizeof want.go_version, "%s", says[i].version);
+    gb_go_layout_fill(&want, says[i].sure);
+    if (strcmp(want.layout.source, says[i].source))
+      FAIL("'%s' (%s): layout from %s, want %s", says[i].version,
+           says[i].sure ? "build info" : "scan", want.layout.source, says[i].source);
+  }
   gb_image_free(&want);
   int patched = 0;
   for (size_t i = 0; i + 8 <= len; i++)
