@@ -134,7 +134,11 @@ static int scan_tls(gb_machine *m) {
     if (!p) continue;
     size_t n = sg->filesz < avail ? (size_t)sg->filesz : avail;
     for (size_t i = 0; i + 9 <= n; i++) {
-      if (p[i] != 0x64 || (p[i + 1] != 0x48 && p[i + 1] != 0x4c) || p[i + 2] != 0x8b ||
+      /* on to the next FS prefix (0x64) that can start the 9-byte load */
+      const unsigned char *fs = memchr(p + i, 0x64, n - 8 - i);
+      if (!fs) break;
+      i = (size_t)(fs - p);
+      if ((p[i + 1] != 0x48 && p[i + 1] != 0x4c) || p[i + 2] != 0x8b ||
           (p[i + 3] & 0xc7) != 0x04 || p[i + 4] != 0x25 || p[i + 5] != 0xf8 || p[i + 6] != 0xff ||
           p[i + 7] != 0xff || p[i + 8] != 0xff)
         continue;

@@ -49,8 +49,8 @@ void gb_go_analyse(gb_image *img, Elf *elf) {
     snprintf(img->note, sizeof img->note, "not a Go binary (no pclntab found)");
     return;
   }
-  gb_go_version(img, elf);
-  gb_go_layout_fill(img, elf);
+  const char *how = gb_go_version(img, elf);
+  gb_go_layout_fill(img, how && strcmp(how, "scan") != 0);
   if (oom)
     snprintf(img->note, sizeof img->note, "out of memory building the symbol table");
   else if (p.nbad)

@@ -56,8 +56,15 @@ const char *gb_go_version(gb_image *img, Elf *elf);
  * no "go1.N" is in S (then minor = -1). */
 int gb_go_parse_version(const char *s, int *major, int *minor, int *patch);
 
-/* Fill img->layout: DWARF first, then the per-version table (needs go_minor). */
-void gb_go_layout_fill(gb_image *img, Elf *elf);
+/* Fill img->layout (needs go_version, go_minor and has_dwarf): the table when the
+ * version is a release ("go1.N[.P]", not devel, rc or GOEXPERIMENT) with a measured
+ * row of its own and VERSION_SURE (it came from the build info or runtime.buildVersion,
+ * not from a scan of the data); else DWARF; else the nearest row of the table. */
+void gb_go_layout_fill(gb_image *img, int version_sure);
+/* The offsets the binary's DWARF gives (source "dwarf", StackGuard from the table),
+ * read from a private copy of img->bytes. 0 when it has no DWARF or no runtime.g and
+ * runtime.m in it (OUT is then zeroed). */
+int gb_go_layout_dwarf(const gb_image *img, gb_go_layout *out);
 /* The table alone (goversions.c), for version 1.MINOR (nearest measured version);
  * 0 if minor < 0. */
 int gb_go_layout_table(int minor, gb_go_layout *out);

@@ -5,12 +5,16 @@
  * mapping meaningless), in the order a reader of the file meets them. The Go half of
  * the analysis is gb_go_analyse() (goinfo.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "goinfo.h"
 #include "image.h"
@@ -258,65 +262,99 @@ static gb_status load_bytes(gb_image *img, const char *name, char *err, size_t e
   gb_sha256_hex(img->bytes, img->size, img->sha256);
 
   /* Sections are optional (UPX strips them); libelf only sees them if they are sane,
-   * and the Go analysis tolerates a NULL or section-less handle. */
+   * and the Go analysis tolerates a NULL or section-less handle. This handle only
+   * looks things up, which libelf does without writing; DWARF, which libdw
+   * decompresses in place, is read from a private copy (layout.c). */
   elf_version(EV_CURRENT);
-  Elf *elf = elf_memory((char *)img->bytes, img->size);
+  Elf *elf = elf_memory((char *)(uintptr_t)img->bytes, img->size);
   gb_go_analyse(img, elf);
   if (elf) elf_end(elf);
   return GB_OK;
+}
+
+/* IMG takes BYTES (LEN of them; MAPPED: an mmap, else malloc'd) and is validated. */
+static gb_status load_owned(gb_image *img, const unsigned char *bytes, size_t len, int mapped,
+                            const char *name, char *err, size_t errlen) {
+  img->bytes = bytes;
+  img->size = len;
+  img->bytes_mapped = mapped;
+  img->path = strdup(name);
+  if (!img->path) {
+    gb_image_free(img);
+    return fail(GB_E_NOMEM, err, errlen, "out of memory");
+  }
+  gb_status s = load_bytes(img, img->path, err, errlen);
+  if (s != GB_OK) gb_image_free(img);
+  return s;
 }
 
 gb_status gb_image_load_mem(gb_image *img, const void *buf, size_t len, const char *name,
                             char *err, size_t errlen) {
   memset(img, 0, sizeof *img);
   if (err && errlen) err[0] = 0;
-  img->path = strdup(name ? name : "<memory>");
-  img->bytes = malloc(len ? len : 1);
-  if (!img->path || !img->bytes) {
-    gb_image_free(img);
-    return fail(GB_E_NOMEM, err, errlen, "out of memory");
-  }
-  if (len) memcpy(img->bytes, buf, len);
-  img->size = len;
-  gb_status s = load_bytes(img, img->path, err, errlen);
-  if (s != GB_OK) gb_image_free(img);
-  return s;
+  /* malloc'd, not mapped: a sanitizer then catches a read one byte past the end. */
+  unsigned char *b = malloc(len ? len : 1);
+  if (!b) return fail(GB_E_NOMEM, err, errlen, "out of memory");
+  if (len) memcpy(b, buf, len);
+  return load_owned(img, b, len, 0, name ? name : "<memory>", err, errlen);
 }
 
-gb_status gb_image_load(gb_image *img, const char *path, char *err, size_t errlen) {
-  memset(img, 0, sizeof *img);
-  FILE *f = fopen(path, "rb");
-  if (!f) return fail(GB_E_IO, err, errlen, "%s: %s", path, strerror(errno));
+/* A file that cannot be mapped (a pipe, a character device): read it whole. */
+static gb_status read_stream(gb_image *img, int fd, const char *path, char *err, size_t errlen) {
   unsigned char *buf = NULL;
   size_t len = 0, cap = 0;
   for (;;) {
     if (len == cap) {
       if (cap >= MAX_FILE) {
-        fclose(f);
         free(buf);
         return fail(GB_E_IO, err, errlen, "%s: larger than %llu MiB", path, MAX_FILE >> 20);
       }
       cap = cap ? cap * 2 : 1 << 20;
       unsigned char *nb = realloc(buf, cap);
       if (!nb) {
-        fclose(f);
         free(buf);
         return fail(GB_E_NOMEM, err, errlen, "%s: out of memory", path);
       }
       buf = nb;
     }
-    size_t got = fread(buf + len, 1, cap - len, f);
-    len += got;
+    ssize_t got = read(fd, buf + len, cap - len);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      int e = errno;
+      free(buf);
+      return fail(GB_E_IO, err, errlen, "%s: read error: %s", path, strerror(e));
+    }
     if (got == 0) break;
+    len += (size_t)got;
   }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    return fail(GB_E_IO, err, errlen, "%s: read error", path);
+  return load_owned(img, buf, len, 0, path, err, errlen);
+}
+
+gb_status gb_image_load(gb_image *img, const char *path, char *err, size_t errlen) {
+  memset(img, 0, sizeof *img);
+  if (err && errlen) err[0] = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(GB_E_IO, err, errlen, "%s: %s", path, strerror(errno));
+  struct stat sb;
+  if (fstat(fd, &sb) != 0) {
+    int e = errno;
+    close(fd);
+    return fail(GB_E_IO, err, errlen, "%s: %s", path, strerror(e));
   }
-  gb_status s = gb_image_load_mem(img, buf, len, path, err, errlen);
-  free(buf);
+  if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > MAX_FILE) {
+    close(fd);
+    return fail(GB_E_IO, err, errlen, "%s: larger than %llu MiB", path, MAX_FILE >> 20);
+  }
+  /* Mapped rather than read: the page cache's pages, not a heap copy of them (hashing
+   * them, then writing the guest's segments, reads them in place). Read-only, so that
+   * nothing in this process can change the bytes the guest sees. */
+  void *map = MAP_FAILED;
+  if (S_ISREG(sb.st_mode) && sb.st_size > 0)
+    map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  gb_status s = map != MAP_FAILED
+                    ? load_owned(img, map, (size_t)sb.st_size, 1, path, err, errlen)
+                    : read_stream(img, fd, path, err, errlen);
+  close(fd);
   return s;
 }
 
@@ -324,7 +362,8 @@ void gb_image_free(gb_image *img) {
   if (!img) return;
   gb_go_release(img);
   free(img->path);
-  free(img->bytes);
+  if (img->bytes_mapped) munmap((void *)(uintptr_t)img->bytes, img->size);
+  else free((void *)(uintptr_t)img->bytes);
   memset(img, 0, sizeof *img);
 }
 

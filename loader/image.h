@@ -4,7 +4,8 @@
  * can be wrong), plans a page-aligned mapping of its PT_LOAD segments, and recovers
  * the Go facts of the boot path: version, pclntab layout, a merged symbol table
  * (.symtab and .gopclntab, so stripped binaries are symbolised) and the runtime's
- * struct offsets (DWARF, else a per-version table).
+ * struct offsets (the per-version table for a release with a measured row of its own,
+ * else DWARF, else the nearest row).
  * Never touches Unicorn and never executes anything: pure data in, data out. */
 #ifndef GOBOOT_LOADER_IMAGE_H
 #define GOBOOT_LOADER_IMAGE_H
@@ -67,8 +68,13 @@ typedef struct gb_go_layout {
 
 typedef struct gb_image {
   char *path;
-  unsigned char *bytes; /* the whole file, owned */
+  /* The whole file, owned, read-only: the guest's view of it (its segments, and
+   * /proc/self/exe), so never handed to a library that may write into what it reads
+   * (libdw decompresses DWARF sections and rewrites their headers in place). A
+   * read-only private mapping of the file, or a malloc'd copy for in-memory images. */
+  const unsigned char *bytes;
   size_t size;
+  int bytes_mapped;     /* 1: bytes is an mmap of size bytes (munmap), 0: malloc'd */
   char sha256[65];      /* hex of the file bytes */
 
   uint16_t e_type;      /* ET_EXEC or ET_DYN */
@@ -99,7 +105,9 @@ typedef struct gb_image {
 } gb_image;
 
 /* Load and validate PATH. On failure returns the status and writes a one-line
- * human message into err; img is left freed. */
+ * human message into err; img is left freed. A regular file is mapped, not read: it
+ * must not be rewritten in place while the image lives (replacing it by a rename, as
+ * scripts/build-goprogs.sh does, is fine); other files (pipes, ...) are read. */
 gb_status gb_image_load(gb_image *img, const char *path, char *err, size_t errlen);
 /* The same over bytes in memory (copied); NAME is used in messages. For fuzzing. */
 gb_status gb_image_load_mem(gb_image *img, const void *buf, size_t len, const char *name,

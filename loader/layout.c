@@ -1,11 +1,16 @@
 /* layout.c — where runtime.g and runtime.m keep the fields the boot path touches.
- * From the binary's own DWARF (libdw reads .debug_info and the zlib .zdebug_info of
- * Go 1.12–1.17) when it has any, else from the per-release table of goversions.c
- * (docs/go-boot-facts.md § runtime.g and runtime.m offsets; the nearest measured
- * release for the others). StackGuard is a compile-time constant that DWARF does not
- * describe: always the table's. */
+ * A release ("go1.N[.P]") with a measured row of its own in goversions.c's table takes
+ * that row (docs/go-boot-facts.md § runtime.g and runtime.m offsets): reading DWARF
+ * means inflating the whole zlib-compressed .debug_info, most of the loader's time.
+ * Anything else (a release between rows, a devel build, a release candidate) takes the
+ * binary's own DWARF (libdw reads .debug_info, the zlib .zdebug_info of Go 1.12–1.17
+ * and the SHF_COMPRESSED sections of 1.18+) when it has any, else the nearest row.
+ * StackGuard is a compile-time constant that DWARF does not describe: always the
+ * table's. tests/loader holds the table against the DWARF of real binaries
+ * (gb_go_layout_dwarf). */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gometa.h"
@@ -107,14 +112,56 @@ static int from_dwarf(Elf *elf, gb_go_layout *l) {
   return 1;
 }
 
-void gb_go_layout_fill(gb_image *img, Elf *elf) {
+int gb_go_layout_dwarf(const gb_image *img, gb_go_layout *out) {
+  gb_go_layout t;
+  int have_table = gb_go_layout_table(img->go_minor, &t);
+  memset(out, 0, sizeof *out);
+  if (!img->has_dwarf || !img->size) return 0;
+  /* libdw decompresses compressed sections in place: it rewrites their section
+   * headers in the buffer it was given, and in a Go binary those sit inside the first
+   * PT_LOAD, which the guest sees (and /proc/self/exe serves). So it gets a copy. */
+  unsigned char *copy = malloc(img->size);
+  if (!copy) return 0;
+  memcpy(copy, img->bytes, img->size);
+  Elf *elf = elf_memory((char *)copy, img->size);
+  gb_go_layout d = t; /* zeroed without a row */
+  int ok = elf && from_dwarf(elf, &d);
+  if (elf) elf_end(elf);
+  free(copy);
+  if (!ok) return 0;
+  strcpy(d.source, "dwarf");
+  d.stack_guard = have_table ? t.stack_guard : 0;
+  *out = d;
+  return 1;
+}
+
+/* Its own row in the table: the version was measured (goversions.c), so DWARF would
+ * say the same (tests/loader checks it on every binary that has both). */
+static int measured_row(int minor) {
+  gb_go_facts f;
+  return gb_go_facts_for(minor, -1, &f) && f.offsets_minor == minor;
+}
+
+static int digit(char c) { return c >= '0' && c <= '9'; }
+
+/* "go1.N" or "go1.N.P" and nothing more: a release, as the rows were measured on. A
+ * devel toolchain ("devel go1.23-abc..."), a release candidate or a GOEXPERIMENT build
+ * ("go1.21.0 X:...") may lay its structs out otherwise. */
+static int plain_release(const char *v) {
+  if (strncmp(v, "go1.", 4) || !digit(v[4])) return 0;
+  const char *p = v + 4;
+  while (digit(*p)) p++;
+  if (*p == '.' && digit(p[1]))
+    for (p++; digit(*p); p++) {}
+  return *p == 0;
+}
+
+void gb_go_layout_fill(gb_image *img, int version_sure) {
   gb_go_layout t, d;
   int have_table = gb_go_layout_table(img->go_minor, &t);
   img->layout = t;
-  if (!elf || !img->has_dwarf) return;
-  d = t;
-  if (!from_dwarf(elf, &d)) return;
-  strcpy(d.source, "dwarf");
-  d.stack_guard = have_table ? t.stack_guard : 0;
-  img->layout = d;
+  if (have_table && version_sure && plain_release(img->go_version) &&
+      measured_row(img->go_minor))
+    return;
+  if (gb_go_layout_dwarf(img, &d)) img->layout = d;
 }

@@ -28,6 +28,14 @@ expect 66 'not an ELF'                   -- inspect "$tmp/text"
 expect 67 'truncated'                    -- inspect "$tmp/cut"
 expect 72 'dynamically linked \(interpreter /lib'  -- inspect /bin/true
 expect 0  'not a Go binary'              -- inspect "$static_c"
+# A regular file is mapped; what cannot be mapped is read: a pipe, an empty file, a
+# directory. Both ways give the file's bytes (the sha256 is sha256sum's).
+sum=$(sha256sum <"$hello" | cut -d' ' -f1)
+: >"$tmp/empty"
+expect 0  "sha256 $sum"                  -- inspect "$hello"
+expect 0  "sha256 $sum"                  -- inspect <(cat "$hello")
+expect 66 'not an ELF'                   -- inspect "$tmp/empty"
+expect 65 'Is a directory'               -- inspect "$tmp"
 expect 64 'usage'                        -- inspect
 expect 64 'unknown command'              -- frobnicate
 expect 0  'goboot [0-9]'                 -- --version

@@ -7,6 +7,7 @@
 #include "checks.h"
 #include "gometa.h"
 #include "goversions.h"
+#include "sha256.h"
 
 const char *const check_boot_names[] = {
   "_rt0_amd64_linux", "runtime.rt0_go",    "runtime.check",   "runtime.args",
@@ -121,32 +122,55 @@ int check_boot_path(const char *label, const gb_image *img) {
   return fails;
 }
 
-int check_layout_vs_table(const char *label, const gb_image *img) {
-  gb_go_layout t;
-  if (!gb_go_layout_table(img->go_minor, &t)) {
-    printf("FAIL %s: no table row for %s\n", label, img->go_version);
-    return 1;
-  }
-  const gb_go_layout *d = &img->layout;
+/* Field by field, A (called AN) against B (BN). */
+static int compare_layouts(const char *label, const char *version, const gb_go_layout *a,
+                           const char *an, const gb_go_layout *b, const char *bn) {
   struct { const char *n; int32_t a, b; } f[] = {
-    {"g.stack.lo", d->g_stack_lo, t.g_stack_lo}, {"g.stack.hi", d->g_stack_hi, t.g_stack_hi},
-    {"g.stackguard0", d->g_stackguard0, t.g_stackguard0},
-    {"g.stackguard1", d->g_stackguard1, t.g_stackguard1}, {"g.m", d->g_m, t.g_m},
-    {"g.sched", d->g_sched, t.g_sched}, {"g.atomicstatus", d->g_atomicstatus, t.g_atomicstatus},
-    {"g.goid", d->g_goid, t.g_goid}, {"sizeof(g)", d->g_size, t.g_size}, {"m.g0", d->m_g0, t.m_g0},
-    {"m.procid", d->m_procid, t.m_procid}, {"m.gsignal", d->m_gsignal, t.m_gsignal},
-    {"m.tls", d->m_tls, t.m_tls}, {"m.curg", d->m_curg, t.m_curg}, {"m.p", d->m_p, t.m_p},
-    {"m.id", d->m_id, t.m_id}, {"sizeof(m)", d->m_size, t.m_size},
-    {"StackGuard", d->stack_guard, t.stack_guard},
+    {"g.stack.lo", a->g_stack_lo, b->g_stack_lo}, {"g.stack.hi", a->g_stack_hi, b->g_stack_hi},
+    {"g.stackguard0", a->g_stackguard0, b->g_stackguard0},
+    {"g.stackguard1", a->g_stackguard1, b->g_stackguard1}, {"g.m", a->g_m, b->g_m},
+    {"g.sched", a->g_sched, b->g_sched}, {"g.atomicstatus", a->g_atomicstatus, b->g_atomicstatus},
+    {"g.goid", a->g_goid, b->g_goid}, {"sizeof(g)", a->g_size, b->g_size}, {"m.g0", a->m_g0, b->m_g0},
+    {"m.procid", a->m_procid, b->m_procid}, {"m.gsignal", a->m_gsignal, b->m_gsignal},
+    {"m.tls", a->m_tls, b->m_tls}, {"m.curg", a->m_curg, b->m_curg}, {"m.p", a->m_p, b->m_p},
+    {"m.id", a->m_id, b->m_id}, {"sizeof(m)", a->m_size, b->m_size},
+    {"StackGuard", a->stack_guard, b->stack_guard},
   };
   int fails = 0;
   for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
     if (f[i].a != f[i].b) {
-      printf("FAIL %s: %s: %s says %d, the table %d\n", label, f[i].n, d->source, f[i].a, f[i].b);
+      printf("FAIL %s: %s: %s says %d, %s %d\n", label, f[i].n, an, f[i].a, bn, f[i].b);
       fails++;
     }
-  printf("%s %s: layout (%s) vs table for %s: %zu fields compared\n", fails ? "FAIL" : "ok",
-         label, d->source, img->go_version, sizeof f / sizeof f[0]);
+  printf("%s %s: layout: %s vs %s for %s: %zu fields compared\n", fails ? "FAIL" : "ok", label, an,
+         bn, version, sizeof f / sizeof f[0]);
+  return fails;
+}
+
+int check_dwarf_vs_table(const char *label, const gb_image *img) {
+  gb_go_layout t, d;
+  if (!gb_go_layout_table(img->go_minor, &t)) {
+    printf("FAIL %s: no table row for %s\n", label, img->go_version);
+    return 1;
+  }
+  if (!gb_go_layout_dwarf(img, &d)) {
+    printf("FAIL %s: no runtime.g and runtime.m in the DWARF (has_dwarf %d)\n", label,
+           img->has_dwarf);
+    return 1;
+  }
+  int fails = compare_layouts(label, img->go_version, &d, "DWARF", &t, "the table");
+  char loader[32];
+  snprintf(loader, sizeof loader, "the loader (%s)", img->layout.source);
+  fails += compare_layouts(label, img->go_version, &img->layout, loader, &d, "DWARF");
+  /* libdw rewrites the section headers of a buffer whose DWARF it decompresses; the
+   * image's bytes are the guest's and must still be the ones hashed at load. */
+  char sha[65];
+  gb_sha256_hex(img->bytes, img->size, sha);
+  if (strcmp(sha, img->sha256)) {
+    printf("FAIL %s: reading the DWARF changed the image's bytes (sha256 %s, at load %s)\n", label,
+           sha, img->sha256);
+    fails++;
+  }
   return fails;
 }
 

@@ -19,8 +19,10 @@ extern const int check_boot_len;
 int check_symtab_vs_pclntab(const char *label, const gb_image *img);
 /* The entry is _rt0_amd64_linux and every boot-path function is found. */
 int check_boot_path(const char *label, const gb_image *img);
-/* The DWARF layout equals the table's row for the binary's version. */
-int check_layout_vs_table(const char *label, const gb_image *img);
+/* The binary's DWARF (gb_go_layout_dwarf) equals the table's row for its version and
+ * the layout the loader chose, in every field; reading it leaves the image's bytes as
+ * they were hashed at load. No DWARF is a failure. */
+int check_dwarf_vs_table(const char *label, const gb_image *img);
 
 /* What runtime.rt0_go's machine code says, read from its bytes (the x86-64 encodings
  * the Go assembler emits for asm_amd64.s): SUBQ $n, SP (the frame); LEAQ d(SP), BX

@@ -11,6 +11,8 @@
  *      of HELLO_STRIPPED whose version strings say go1.(NEWEST+1)).
  *   4. The Go 1.19 programs: DWARF and rt0_go's code against the table, and the
  *      symbol names the table gives for 1.19 are in the binary.
+ *   5. A release without a row of its own, or what is not a release, takes the
+ *      binary's DWARF, and reading it leaves the image's bytes alone.
  * usage: test_goversions HELLO HELLO_STRIPPED */
 #include <stddef.h>
 #include <stdio.h>
@@ -264,13 +266,78 @@ static void test_go119(const char *hello, const char *stripped) {
       continue;
     }
     fails += check_rt0_vs_table(paths[i], &img);
-    if (!strcmp(img.layout.source, "dwarf")) fails += check_layout_vs_table(paths[i], &img);
+    if (img.has_dwarf) fails += check_dwarf_vs_table(paths[i], &img);
     gb_go_facts f;
     gb_go_facts_for(img.go_minor, img.go_patch, &f);
     if (img.has_symtab && (!gb_sym_find(&img, f.ncpu_sym) || !gb_sym_find(&img, f.random_sym)))
       FAIL("%s: %s has no %s or %s", paths[i], img.go_version, f.ncpu_sym, f.random_sym);
     gb_image_free(&img);
   }
+}
+
+/* ---- 5. a release without a row of its own --------------------------------------- */
+
+/* HELLO (go1.19.8, a measured row) said to be a devel build, a release candidate or a
+ * GOEXPERIMENT build of 1.19, or with a version found by a scan, takes its DWARF.
+ * HELLO saying go1.18.8 (between the rows 1.17 and 1.19), loaded from memory: the
+ * loader reads its DWARF, which inflates the SHF_COMPRESSED .debug_info, and the bytes
+ * it was given, the guest's, stay as they were (libdw rewrites the section headers of
+ * what it reads). */
+static void test_unmeasured(const char *hello) {
+  size_t len;
+  unsigned char *b = slurp(hello, &len), *orig = b ? malloc(len) : NULL;
+  gb_image img, want;
+  char err[256];
+  if (!b || !orig || gb_image_load(&want, hello, err, sizeof err) != GB_OK) {
+    FAIL("cannot read or load %s", hello);
+    free(b);
+    free(orig);
+    return;
+  }
+  gb_go_layout dwarf;
+  if (!gb_go_layout_dwarf(&want, &dwarf)) FAIL("%s: no layout in its DWARF", hello);
+  /* Only a release read from the build info (or runtime.buildVersion) takes the row:
+   * the same 1.19 binary, said to be something else than the release go1.19.8. */
+  static const struct { const char *version; int sure; const char *source; } says[] = {
+    {"go1.19.8", 1, "table"},
+    {"go1.19", 1, "table"},
+    {"go1.19.8", 0, "dwarf"}, /* found by scanning the data */
+    {"devel go1.19-0123456789 Tue Jan 2 00:00:00 2024 +0000", 1, "dwarf"},
+    {"go1.19rc2", 1, "dwarf"},
+    {"go1.19.8 X:boringcrypto", 1, "dwarf"},
+  };
+  for (size_t i = 0; i < sizeof says / sizeof says[0]; i++) {
+    snprintf(want.go_version, sizeof want.go_version, "%s", says[i].version);
+    gb_go_layout_fill(&want, says[i].sure);
+    if (strcmp(want.layout.source, says[i].source))
+      FAIL("'%s' (%s): layout from %s, want %s", says[i].version,
+           says[i].sure ? "build info" : "scan", want.layout.source, says[i].source);
+  }
+  gb_image_free(&want);
+  int patched = 0;
+  for (size_t i = 0; i + 8 <= len; i++)
+    if (!memcmp(b + i, "go1.19.8", 8)) memcpy(b + i, "go1.18.8", 8), patched++;
+  memcpy(orig, b, len);
+  if (!patched || gb_image_load_mem(&img, b, len, "hello-go1.18", err, sizeof err) != GB_OK) {
+    FAIL("the go1.19.8 binary saying go1.18.8 does not load (%d strings patched): %s", patched, err);
+    free(b);
+    free(orig);
+    return;
+  }
+  gb_go_facts f;
+  gb_go_facts_for(18, -1, &f);
+  if (f.offsets_minor == 18) FAIL("1.18 has a row of its own now: pick another release here");
+  if (img.go_minor != 18 || strcmp(img.layout.source, "dwarf") ||
+      memcmp(&img.layout, &dwarf, sizeof dwarf))
+    FAIL("go1.18.8: layout from '%s' (minor %d), want the binary's DWARF", img.layout.source,
+         img.go_minor);
+  if (memcmp(img.bytes, orig, len) || memcmp(b, orig, len))
+    FAIL("go1.18.8: reading the DWARF changed the image's bytes");
+  gb_image_free(&img);
+  free(b);
+  free(orig);
+  printf("ok unmeasured: go1.18.8 takes its DWARF, m.size %d; the bytes are untouched\n",
+         dwarf.m_size);
 }
 
 int main(int argc, char **argv) {
@@ -282,6 +349,7 @@ int main(int argc, char **argv) {
   test_nearest();
   test_newest(argv[2]);
   test_go119(argv[1], argv[2]);
+  test_unmeasured(argv[1]);
   printf("%s: %d failure(s)\n", fails ? "FAIL" : "PASS", fails);
   return fails != 0;
 }

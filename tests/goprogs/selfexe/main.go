@@ -1,8 +1,10 @@
 // selfexe finds and reads its own binary the way many CLIs do: os.Executable
-// (readlink /proc/self/exe), then the file's build information.
+// (readlink /proc/self/exe), then the file's build information, and hashes it the
+// way self-updaters and integrity checks do: the bytes must be the file's, exactly.
 package main
 
 import (
+	"crypto/sha256"
 	"debug/buildinfo"
 	"fmt"
 	"os"
@@ -21,6 +23,7 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("/proc/self/exe: %d bytes, ELF magic %v\n", len(b), string(b[1:4]) == "ELF")
+	fmt.Printf("sha256: %x\n", sha256.Sum256(b))
 	bi, err := buildinfo.ReadFile("/proc/self/exe")
 	if err != nil {
 		fmt.Println("buildinfo:", err)
