@@ -38,9 +38,9 @@ static void usage(FILE *f) {
 
 /* A sanitizer build leaves through exit(), so that LeakSanitizer checks for leaks at
  * its end; the others skip what exit() would run besides flushing stdio: the exit
- * handlers and destructors of the libraries linked in, which have nothing left to do
- * that the kernel does not (each command frees what it allocated, as library code
- * must). */
+ * handlers and destructors of the libraries (OpenSSL's cleanup, ...), with nothing
+ * left for them to do that the kernel does not (each command frees what it
+ * allocated, as library code must). */
 #if defined(__SANITIZE_ADDRESS__)
 #define GB_EXIT_THROUGH_LIBC 1
 #elif defined(__has_feature)
