@@ -98,6 +98,7 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
   cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)o->vfs.cpu_quota_us);
   cJSON_AddNumberToObject(vfs, "cpu_period_us", (double)o->vfs.cpu_period_us);
   cJSON_AddBoolToObject(vfs, "mountinfo", o->vfs.mountinfo);
+  if (o->vfs.max_fs) cJSON_AddItemToObject(vfs, "max_fs", hex(o->vfs.max_fs));
   cJSON_AddNumberToObject(r, "exit_code", exit_code);
   cJSON_AddItemToObject(r, "trace", trace);
   return r;

@@ -14,7 +14,7 @@
 enum {
   GB_OPT_UNTIL = 0x1800, GB_OPT_MAX_INSNS, GB_OPT_MAX_MEM, GB_OPT_TIMEOUT, GB_OPT_QUANTUM,
   GB_OPT_NCPU, GB_OPT_TLS_ALL, GB_OPT_CGROUP, GB_OPT_CPU_QUOTA, GB_OPT_CPU_PERIOD,
-  GB_OPT_MOUNTINFO, GB_OPT_EXACT
+  GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS
 };
 
 #define GB_RUN_LONGOPTS                                           \
@@ -29,7 +29,8 @@ enum {
   {"cpu-quota", required_argument, 0, GB_OPT_CPU_QUOTA},          \
   {"cpu-period", required_argument, 0, GB_OPT_CPU_PERIOD},        \
   {"mountinfo", no_argument, 0, GB_OPT_MOUNTINFO},                \
-  {"exact-insns", no_argument, 0, GB_OPT_EXACT}
+  {"exact-insns", no_argument, 0, GB_OPT_EXACT},                  \
+  {"max-fs", required_argument, 0, GB_OPT_MAX_FS}
 
 #define GB_RUN_HELP                                                                        \
   "  --until WHERE      stop at exit (default), main.main, runtime.main or any SYMBOL\n"   \
@@ -43,7 +44,8 @@ enum {
   "  --cgroup 1|2       offer /proc/self/cgroup and the cgroup cpu files (default: none)\n" \
   "  --cpu-quota US     cgroup CPU quota in microseconds (default: max)\n"                  \
   "  --cpu-period US    cgroup CPU period (default 100000)\n"                               \
-  "  --mountinfo        offer /proc/self/mountinfo with the cgroup mount\n"
+  "  --mountinfo        offer /proc/self/mountinfo with the cgroup mount\n"               \
+  "  --max-fs BYTES     what the guest's in-memory files may hold (default 256 MiB): ENOSPC\n"
 
 /* 1 if OPT was a run option (applied to O), 0 if not, -1 on a bad value (message
  * printed as "goboot WHO: ..."). */

@@ -38,6 +38,7 @@ typedef struct gb_vfs_opts {
   int64_t cpu_quota_us;  /* v1 cfs_quota_us / v2 cpu.max quota; -1 = "max" (no limit) */
   int64_t cpu_period_us; /* default 100000 */
   int mountinfo;         /* 1: offer /proc/self/mountinfo with the cgroup mount */
+  uint64_t max_fs;       /* --max-fs: bytes the guest's files may hold; 0 → 256 MiB */
 } gb_vfs_opts;
 
 typedef struct gb_emu_opts {

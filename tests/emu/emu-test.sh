@@ -113,9 +113,33 @@ fault)
   [ "$(field rcx)" = 0x2a ] || fail "rcx $(field rcx): the instructions before the load did not run"
   [ "$(field rdx)" != 0x1 ] || fail "rdx is 1: the instruction after the load ran"
   grep -q 'read of unmapped 0x1008' "$tmp/trace.json" || fail "the message does not name the address" ;;
+fsops)
+  # The in-memory tree (emu/fstree.c, sys_path.c): what a CLI does with $HOME/.cache,
+  # temp files, links, times, directories and devices prints what a native run prints
+  # (natively in this test's fresh mktemp -d directory, nowhere else).
+  need "$emuprogs/fsops"
+  mkdir "$tmp/home" || fail "mkdir"
+  HOME="$tmp/home" "$emuprogs/fsops" >"$tmp/native" 2>&1 || fail "native run failed"
+  run "$emuprogs/fsops" --env HOME=/tmp/home
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  grep -Eq '"created":[[:space:]]*true' "$tmp/trace.json" || fail "no created file in the trace"
+  # nothing the guest wrote reached the host
+  [ -z "$(ls -A "$tmp/home")" ] || fail "native home not cleaned"
+  [ ! -e /tmp/home/.cache/app ] || fail "a guest path exists on the host" ;;
+fsbudget)
+  # --max-fs bounds the tree: writes past it are ENOSPC; removing the file frees it.
+  need "$emuprogs/fsops"
+  run_args "$emuprogs/fsops" --max-fs 1000000 -- fill /tmp/big
+  expect_rc 0
+  grep -q '^filled [0-9]*: no space left on device$' "$tmp/out" || { cat "$tmp/out" >&2; fail "no ENOSPC"; }
+  n=$(sed -n 's/^filled \([0-9]*\):.*/\1/p' "$tmp/out")
+  [ "$n" -le 1000000 ] && [ "$n" -gt 900000 ] || fail "filled $n bytes with a 1000000-byte budget"
+  grep -q '^after remove: 65536 ok$' "$tmp/out" || { cat "$tmp/out" >&2; fail "space not given back"; } ;;
 vfsdir)
-  # The virtual tree (emu/vfs.c): cwd "/", directories above the virtual files listed by
-  # getdents64, Linux path resolution, a read-only tree (mkdir/create EACCES), prctl names.
+  # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
+  # getdents64, Linux path resolution, root's read-only system directories (mkdir/create
+  # EACCES for uid 1000), prctl names.
   # The errno lines were checked against a native run as uid 65534 (same errnos where
   # the host's tree agrees; the host kernel lacks CONFIG_ANON_VMA_NAME: EINVAL there).
   need "$goprogs/vfsdir"; run "$goprogs/vfsdir"
@@ -131,9 +155,9 @@ stat "/proc/version/": not a directory
 stat "/proc/version/x": not a directory
 stat "/nope/x": no such file or directory
 stat "/sys/kernel/mm": dr-xr-xr-x dir=true
-readdir /: ok [dev:d proc:d sys:d]
+readdir /: ok [dev:d home:d proc:d root:d sys:d tmp:d]
 readdir /proc/self: ok [auxv:f exe:f]
-readdir /dev: ok [random:c urandom:c]
+readdir /dev: ok [full:c null:c random:c urandom:c zero:c]
 readdir /proc/version: not a directory []
 read relative: 115 bytes ok
 open dir: ok
