@@ -43,7 +43,8 @@ typedef struct gb_inode {
  * the node it names (-1 when missing). */
 typedef struct gb_fs_where { int dir; int node; char name[256]; int slash; } gb_fs_where;
 
-typedef struct gb_epoll_ent { int fd; uint32_t events; uint64_t data; } gb_epoll_ent;
+/* SEEN: the pipe's generation when last reported (EPOLLET reports a change once) */
+typedef struct gb_epoll_ent { int fd; uint32_t events; uint64_t data; uint64_t seen; } gb_epoll_ent;
 
 typedef struct gb_fd {
   gb_fd_kind kind;
@@ -59,14 +60,22 @@ typedef struct gb_fd {
 } gb_fd;
 
 #define GB_MAX_FDS 256
-#define GB_MAX_PIPES 16
+#define GB_PIPE_DEFAULT 65536     /* Linux's pipe buffer (16 pages) */
+#define GB_PIPE_MAX (1u << 20)    /* /proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's ceiling */
 
-typedef struct gb_pipe { char buf[4096]; size_t len; int open_r, open_w; } gb_pipe;
+/* A pipe: a ring buffer and how many descriptors hold each end; GEN counts changes
+ * (data in or out, an end closed) for edge-triggered epoll. A slot with no ends left
+ * is free. */
+typedef struct gb_pipe {
+  char *buf; size_t cap, head, len;
+  int readers, writers;
+  uint64_t gen;
+} gb_pipe;
 
 typedef struct gb_files {
   gb_fd fds[GB_MAX_FDS];
-  gb_pipe pipes[GB_MAX_PIPES];
-  int npipes;
+  gb_pipe *pipes; int npipes, cappipes;
+  int restarting;      /* the syscall being handled blocked and will run again */
   uint64_t rng;        /* splitmix64 state behind /dev/urandom and getrandom */
   gb_inode *nodes; int nnodes, capnodes; /* node 0 is "/" */
   int cwd;             /* the working directory's node */
@@ -101,6 +110,15 @@ int gb_fs_write(gb_machine *m, int node, size_t off, const void *buf, size_t n);
 size_t gb_fs_path(gb_machine *m, int node, char *out, size_t cap); /* a directory's path */
 uint64_t gb_fs_now(gb_machine *m);  /* realtime ns, for the times */
 void gb_fs_touch(gb_machine *m, int node, int what); /* 1 mtime+ctime, 2 ctime, 4 atime */
+
+/* ---- pipe.c ---- */
+int gb_pipe_new(gb_machine *m);                 /* index (one reader, one writer) or -ENOMEM */
+void gb_pipe_ref(gb_machine *m, int i, int writer, int delta); /* an end dup'ed / closed */
+int64_t gb_pipe_read(gb_machine *m, int i, uint64_t buf, uint64_t n);  /* -EAGAIN: empty */
+int64_t gb_pipe_write(gb_machine *m, int i, uint64_t buf, uint64_t n); /* -EAGAIN: full */
+uint32_t gb_pipe_ready(gb_machine *m, int i, int writer); /* EPOLL*_LINUX bits */
+int64_t gb_pipe_resize(gb_machine *m, int i, uint64_t want); /* F_SETPIPE_SZ */
+void gb_pipes_free(gb_machine *m);
 
 /* ---- vfs.c: the contents the run makes (read-only files) ---- */
 /* PATH's generated contents (copied, owned by the caller) or -ENOENT. */

@@ -45,7 +45,7 @@ SYS(read); SYS(write); SYS(writev); SYS(open); SYS(openat); SYS(close); SYS(fsta
 SYS(newfstatat); SYS(stat); SYS(lseek); SYS(pread64); SYS(fcntl); SYS(ioctl); SYS(access);
 SYS(faccessat); SYS(readlinkat); SYS(readlink); SYS(dup); SYS(dup3); SYS(dup2); SYS(pipe2);
 SYS(pipe); SYS(eventfd2); SYS(epoll_create1); SYS(epoll_create); SYS(epoll_ctl); SYS(epoll_pwait);
-SYS(getdents64); SYS(pwrite64); SYS(ftruncate); SYS(fsync); SYS(fchmod); SYS(fstatfs);
+SYS(getdents64); SYS(poll); SYS(ppoll); SYS(pwrite64); SYS(ftruncate); SYS(fsync); SYS(fchmod); SYS(fstatfs);
 /* sys_path.c */
 SYS(getcwd); SYS(mkdir); SYS(mkdirat); SYS(lstat); SYS(statx); SYS(truncate); SYS(chdir);
 SYS(fchdir); SYS(rename); SYS(renameat); SYS(renameat2); SYS(rmdir); SYS(link); SYS(linkat);

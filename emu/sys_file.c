@@ -41,6 +41,25 @@ static int fd_dev(gb_machine *m, const gb_fd *f) {
   return f->kind == FD_FILE && f->node >= 0 ? m->files.nodes[f->node].dev : GB_DEV_NONE;
 }
 
+/* R as the syscall's value; a restarted call says so in its event. */
+static int64_t blocked(gb_machine *m, cJSON *ev, int64_t r) {
+  if (m->files.restarting) {
+    m->files.restarting = 0;
+    if (ev) cJSON_AddBoolToObject(ev, "blocks", 1), cJSON_AddBoolToObject(ev, "restarts", 1);
+  }
+  return r;
+}
+
+/* A blocking pipe end that cannot go on: the thread waits (TH_PIPE) and the syscall
+ * NR runs again when a pipe changes (RIP back over the 2-byte syscall instruction,
+ * RAX = NR kept by the scheduler). */
+static int64_t restart(gb_machine *m, int nr) {
+  gb_set_reg(m, UC_X86_REG_RIP, gb_reg(m, UC_X86_REG_RIP) - 2);
+  gb_block(m, TH_PIPE, GB_NEVER);
+  m->files.restarting = 1;
+  return nr;
+}
+
 static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint64_t off,
                          int use_off) {
   if (n > CHUNK) n = CHUNK;
@@ -58,13 +77,8 @@ static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint
     return (int64_t)k;
   }
   if (f->kind == FD_PIPE_R) {
-    gb_pipe *p = &m->files.pipes[f->pipe];
-    if (p->len == 0) return p->open_w ? -EAGAIN_LINUX : 0;
-    size_t k = p->len < n ? p->len : (size_t)n;
-    if (gb_write(m, buf, p->buf, k) < 0) return -EFAULT_LINUX;
-    memmove(p->buf, p->buf + k, p->len - k);
-    p->len -= k;
-    return (int64_t)k;
+    int64_t r = gb_pipe_read(m, f->pipe, buf, n);
+    return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) ? restart(m, 0) : r;
   }
   if (f->kind == FD_EVENTFD) {
     if (n < 8) return -EINVAL_LINUX;
@@ -80,7 +94,7 @@ int64_t gb_sys_read(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
-  return read_into(m, f, a[1], a[2], 0, 0);
+  return blocked(m, ev, read_into(m, f, a[1], a[2], 0, 0));
 }
 
 /* Only regular files have positions: pread/pwrite elsewhere are ESPIPE. */
@@ -114,7 +128,8 @@ static int64_t write_file(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, siz
   return (int64_t)done;
 }
 
-static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n) {
+/* NR: the syscall to re-run if a blocking pipe is full (-1: return -EAGAIN). */
+static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int nr) {
   gb_fd *f = gb_getfd(m, (uint64_t)fdn);
   if (!f) return -EBADF_LINUX;
   if (f->kind == FD_STDOUT || f->kind == FD_STDERR) {
@@ -140,15 +155,8 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n) {
     return r;
   }
   if (f->kind == FD_PIPE_W) {
-    gb_pipe *p = &m->files.pipes[f->pipe];
-    if (!p->open_r) return -EPIPE_LINUX;
-    size_t room = sizeof p->buf - p->len;
-    if (room == 0) return -EAGAIN_LINUX;
-    size_t k = n < room ? (size_t)n : room;
-    if (gb_read(m, buf, p->buf + p->len, k) < 0) return -EFAULT_LINUX;
-    p->len += k;
-    gb_wake_epoll(m);
-    return (int64_t)k;
+    int64_t r = gb_pipe_write(m, f->pipe, buf, n);
+    return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) && nr >= 0 ? restart(m, nr) : r;
   }
   if (f->kind == FD_EVENTFD) {
     uint64_t v;
@@ -193,7 +201,8 @@ int64_t gb_sys_fsync(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 int64_t gb_sys_write(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  return write_from(m, (int)a[0], a[1], a[2]);
+  int64_t r = write_from(m, (int)a[0], a[1], a[2], 1);
+  return blocked(m, ev, r);
 }
 
 int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -203,7 +212,9 @@ int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
   for (uint64_t i = 0; i < a[2]; i++) {
     uint64_t iov[2];
     if (gb_read(m, a[1] + 16 * i, iov, 16) < 0) return total ? total : -EFAULT_LINUX;
-    int64_t r = write_from(m, (int)a[0], iov[0], iov[1]);
+    int64_t r = write_from(m, (int)a[0], iov[0], iov[1], total ? -1 : 20);
+    if (r == -EAGAIN_LINUX && total) break;
+    if (m->files.restarting) return blocked(m, ev, r);
     if (r < 0) return total ? total : r;
     total += r;
     if ((uint64_t)r < iov[1]) break;
@@ -212,8 +223,7 @@ int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 static void release(gb_machine *m, gb_fd *f) {
-  if (f->kind == FD_PIPE_R) m->files.pipes[f->pipe].open_r = 0;
-  if (f->kind == FD_PIPE_W) m->files.pipes[f->pipe].open_w = 0;
+  if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, -1);
   if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) gb_fs_put(m, f->node);
   free(f->data);
   free(f->ep);
@@ -339,6 +349,7 @@ static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
   t->ep = NULL;
   t->path = f->path ? strdup(f->path) : NULL;
   if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) m->files.nodes[f->node].opens++;
+  if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, 1);
   if (f->data) {
     t->data = malloc(f->len ? f->len : 1);
     if (!t->data) return -ENOMEM_LINUX;
@@ -367,6 +378,12 @@ int64_t gb_sys_fcntl(gb_machine *m, const uint64_t *a, cJSON *ev) {
       }
     return -EMFILE_LINUX;
   }
+  case F_GETPIPE_SZ_LINUX:
+    if (f->kind != FD_PIPE_R && f->kind != FD_PIPE_W) return -EBADF_LINUX;
+    return (int64_t)m->files.pipes[f->pipe].cap;
+  case F_SETPIPE_SZ_LINUX:
+    if (f->kind != FD_PIPE_R && f->kind != FD_PIPE_W) return -EBADF_LINUX;
+    return gb_pipe_resize(m, f->pipe, (uint32_t)a[2]);
   case F_GETFD_LINUX: return f->fdflags;
   case F_SETFD_LINUX: f->fdflags = (int)(a[2] & FD_CLOEXEC_LINUX); return 0;
   case F_GETFL_LINUX: /* the standard streams look like a terminal opened O_RDWR */
@@ -411,7 +428,7 @@ int64_t gb_sys_dup2(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 int64_t gb_sys_pipe2(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  if (m->files.npipes >= GB_MAX_PIPES) return -ENFILE_LINUX;
+  if (a[1] & ~(uint64_t)(O_NONBLOCK_LINUX | O_CLOEXEC_LINUX)) return -EINVAL_LINUX; /* no O_DIRECT */
   int r = gb_fd_alloc(m);
   if (r < 0) return r;
   m->files.fds[r].kind = FD_PIPE_R; /* reserve before looking for the second */
@@ -425,9 +442,11 @@ int64_t gb_sys_pipe2(gb_machine *m, const uint64_t *a, cJSON *ev) {
     m->files.fds[r].kind = FD_NONE;
     return -EFAULT_LINUX;
   }
-  int p = m->files.npipes++;
-  memset(&m->files.pipes[p], 0, sizeof m->files.pipes[p]);
-  m->files.pipes[p].open_r = m->files.pipes[p].open_w = 1;
+  int p = gb_pipe_new(m);
+  if (p < 0) {
+    m->files.fds[r].kind = FD_NONE;
+    return p;
+  }
   gb_fd *fr = &m->files.fds[r], *fw = &m->files.fds[w];
   memset(fw, 0, sizeof *fw);
   fw->node = fr->node = -1;
@@ -492,7 +511,7 @@ int64_t gb_sys_epoll_ctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
     if (e->ep[i].fd == (int)a[2]) idx = i;
   unsigned char raw[12];
   if (a[1] != 2 && gb_read(m, a[3], raw, sizeof raw) < 0) return -EFAULT_LINUX;
-  gb_epoll_ent ent = {(int)a[2], 0, 0};
+  gb_epoll_ent ent = {(int)a[2], 0, 0, (uint64_t)-1};
   memcpy(&ent.events, raw, 4);
   memcpy(&ent.data, raw + 4, 8);
   switch (a[1]) {
@@ -516,11 +535,16 @@ int64_t gb_sys_epoll_ctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   }
 }
 
-static int readable(gb_machine *m, int fd) {
+/* What FD is ready for, as EPOLL*_LINUX bits; *GEN: its pipe's generation (0 else). */
+static uint32_t ready(gb_machine *m, int fd, uint64_t *gen) {
   gb_fd *f = gb_getfd(m, (uint64_t)fd);
+  *gen = 0;
   if (!f) return 0;
-  if (f->kind == FD_PIPE_R) return m->files.pipes[f->pipe].len > 0 || !m->files.pipes[f->pipe].open_w;
-  if (f->kind == FD_EVENTFD) return f->counter > 0;
+  if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) {
+    *gen = m->files.pipes[f->pipe].gen;
+    return gb_pipe_ready(m, f->pipe, f->kind == FD_PIPE_W);
+  }
+  if (f->kind == FD_EVENTFD) return (f->counter > 0 ? EPOLLIN_LINUX : 0) | EPOLLOUT_LINUX;
   return 0;
 }
 
@@ -530,9 +554,15 @@ int64_t gb_sys_epoll_pwait(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (e->kind != FD_EPOLL || (int64_t)a[2] <= 0) return -EINVAL_LINUX;
   int n = 0;
   for (int i = 0; i < e->nep && n < (int)a[2]; i++) {
-    if (!(e->ep[i].events & EPOLLIN_LINUX) || !readable(m, e->ep[i].fd)) continue;
+    uint64_t gen;
+    uint32_t evs = ready(m, e->ep[i].fd, &gen) &
+                   (e->ep[i].events | EPOLLERR_LINUX | EPOLLHUP_LINUX);
+    if (!evs) continue;
+    if (e->ep[i].events & EPOLLET_LINUX) { /* edge-triggered: once per change */
+      if (e->ep[i].seen == gen) continue;
+      e->ep[i].seen = gen;
+    }
     unsigned char raw[12];
-    uint32_t evs = 1;
     memcpy(raw, &evs, 4);
     memcpy(raw + 4, &e->ep[i].data, 8);
     if (gb_write(m, a[1] + 12u * (unsigned)n, raw, sizeof raw) < 0) return -EFAULT_LINUX;
@@ -599,4 +629,65 @@ int64_t gb_sys_fstatfs(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   if (!gb_getfd(m, a[0])) return -EBADF_LINUX;
   return gb_put_statfs(m, a[1]);
+}
+
+/* poll/ppoll: struct pollfd { int fd; short events, revents; }. POLLIN/POLLOUT/POLLERR/
+ * POLLHUP have epoll's bit values. Regular files and devices are always ready; a wait
+ * with no deadline re-runs when a pipe changes, one with a deadline returns 0 when it
+ * passes or something changes. */
+static uint32_t poll_ready(gb_machine *m, int fd) {
+  gb_fd *f = gb_getfd(m, (uint64_t)fd);
+  uint64_t gen;
+  if (!f) return 0x20; /* POLLNVAL */
+  switch (f->kind) {
+  case FD_FILE: case FD_DIR: return EPOLLIN_LINUX | EPOLLOUT_LINUX;
+  case FD_STDIN: return EPOLLIN_LINUX;
+  case FD_STDOUT: case FD_STDERR: return EPOLLOUT_LINUX;
+  default: return ready(m, fd, &gen);
+  }
+}
+
+static int64_t do_poll(gb_machine *m, uint64_t fds, uint64_t nfds, int64_t timeout_ns,
+                       int nr, cJSON *ev) {
+  if (nfds > GB_MAX_FDS) return -EINVAL_LINUX;
+  int64_t n = 0;
+  for (uint64_t i = 0; i < nfds; i++) {
+    unsigned char pfd[8];
+    if (gb_read(m, fds + 8 * i, pfd, 8) < 0) return -EFAULT_LINUX;
+    int32_t fd;
+    uint16_t events, revents = 0;
+    memcpy(&fd, pfd, 4);
+    memcpy(&events, pfd + 4, 2);
+    if (fd >= 0)
+      revents = (uint16_t)(poll_ready(m, fd) & (events | EPOLLERR_LINUX | EPOLLHUP_LINUX | 0x20));
+    memcpy(pfd + 6, &revents, 2);
+    if (gb_write(m, fds + 8 * i + 6, pfd + 6, 2) < 0) return -EFAULT_LINUX;
+    n += revents != 0;
+  }
+  if (n > 0 || timeout_ns == 0) return n;
+  if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
+  if (timeout_ns < 0) {
+    if (ev) cJSON_AddBoolToObject(ev, "restarts", 1);
+    return restart(m, nr);
+  }
+  gb_block(m, TH_EPOLL, gb_now_ns(m) + (uint64_t)timeout_ns);
+  return 0;
+}
+
+int64_t gb_sys_poll(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  int64_t ms = (int32_t)a[2];
+  int64_t r = do_poll(m, a[0], a[1], ms < 0 ? -1 : ms * 1000000, 7, ev);
+  m->files.restarting = 0;
+  return r;
+}
+
+int64_t gb_sys_ppoll(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  uint64_t ns = 0;
+  if (a[2]) {
+    int64_t r = gb_read_timespec(m, a[2], &ns);
+    if (r < 0) return r;
+  }
+  int64_t r = do_poll(m, a[0], a[1], a[2] ? (int64_t)ns : -1, 271, ev);
+  m->files.restarting = 0;
+  return r;
 }

@@ -17,6 +17,7 @@ static const gb_sys table[] = {
   ROW(4, stat, "sx"),
   ROW(5, fstat, "fx"),
   ROW(6, lstat, "sx"),
+  ROW(7, poll, "xdd"),
   ROW(8, lseek, "fdd"),
   ROW(9, mmap, "xxxxfx"),
   ROW(10, mprotect, "xxx"),
@@ -40,6 +41,7 @@ static const gb_sys table[] = {
   ROW(33, dup2, "ff"),
   ROW(35, nanosleep, "xx"),
   ROW(39, getpid, ""),
+  {40, "sendfile", gb_sys_enosys_quiet, "ffxd"}, /* Go falls back to read/write */
   ROW(56, clone, "xxxxx"),
   ROW(60, exit, "d"),
   ROW(62, kill, "dd"),
@@ -101,7 +103,9 @@ static const gb_sys table[] = {
   ROW(268, fchmodat, "dso"),
   ROW(269, faccessat, "dso"),
   ROW(270, pselect6, "dxxxxx"),
+  ROW(271, ppoll, "xdxx"),
   ROW(273, set_robust_list, "xd"),
+  {275, "splice", gb_sys_enosys_quiet, "fxfxdx"}, /* Go falls back to read/write */
   ROW(280, utimensat, "dsxx"),
   ROW(281, epoll_pwait, "fxddx"),
   ROW(290, eventfd2, "dx"),
@@ -112,6 +116,7 @@ static const gb_sys table[] = {
   ROW(309, getcpu, "xxx"),
   ROW(316, renameat2, "dsdsx"),
   ROW(318, getrandom, "xdx"),
+  {326, "copy_file_range", gb_sys_enosys_quiet, "fxfxdx"}, /* as splice */
   ROW(332, statx, "dsxxx"),
   {334, "rseq", gb_sys_enosys_quiet, "xdxx"},
   {435, "clone3", gb_sys_enosys_quiet, "xd"},

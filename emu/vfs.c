@@ -132,6 +132,9 @@ uint64_t gb_vfs_ino(const char *abs) {
 
 void gb_fds_init(gb_machine *m) {
   memset(m->files.fds, 0, sizeof m->files.fds);
+  m->files.pipes = NULL;
+  m->files.npipes = m->files.cappipes = 0;
+  m->files.restarting = 0;
   m->files.fds[0].kind = FD_STDIN;
   m->files.fds[1].kind = FD_STDOUT;
   m->files.fds[2].kind = FD_STDERR;
@@ -150,6 +153,7 @@ void gb_fds_free(gb_machine *m) {
   }
   memset(m->files.fds, 0, sizeof m->files.fds);
   gb_fs_free(m);
+  gb_pipes_free(m);
 }
 
 int gb_fd_alloc(gb_machine *m) {

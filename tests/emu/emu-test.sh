@@ -136,6 +136,15 @@ fsbudget)
   n=$(sed -n 's/^filled \([0-9]*\):.*/\1/p' "$tmp/out")
   [ "$n" -le 1000000 ] && [ "$n" -gt 900000 ] || fail "filled $n bytes with a 1000000-byte budget"
   grep -q '^after remove: 65536 ok$' "$tmp/out" || { cat "$tmp/out" >&2; fail "space not given back"; } ;;
+pipes)
+  # Pipes (emu/pipe.c): 64 KiB buffers, blocking ends that wait in the scheduler and
+  # re-run, EOF/EPIPE/EAGAIN, F_SETPIPE_SZ, poll, more than 16 at once: as natively.
+  need "$emuprogs/pipes"
+  "$emuprogs/pipes" >"$tmp/native" 2>&1 || fail "native run failed"
+  run "$emuprogs/pipes"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  grep -Eq '"restarts":[[:space:]]*true' "$tmp/trace.json" || fail "no blocking pipe call re-ran" ;;
 vfsdir)
   # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
   # getdents64, Linux path resolution, root's read-only system directories (mkdir/create
