@@ -99,6 +99,22 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
   cJSON_AddNumberToObject(vfs, "cpu_period_us", (double)o->vfs.cpu_period_us);
   cJSON_AddBoolToObject(vfs, "mountinfo", o->vfs.mountinfo);
   if (o->vfs.max_fs) cJSON_AddItemToObject(vfs, "max_fs", hex(o->vfs.max_fs));
+  if (o->stdin_log && o->stdin_log->len) { /* what the guest read from fd 0, as hex */
+    static const char hexd[] = "0123456789abcdef";
+    size_t n = o->stdin_log->len;
+    char *h = malloc(2 * n + 1);
+    if (!h) {
+      cJSON_Delete(r);
+      return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+      h[2 * i] = hexd[o->stdin_log->data[i] >> 4];
+      h[2 * i + 1] = hexd[o->stdin_log->data[i] & 15];
+    }
+    h[2 * n] = 0;
+    cJSON_AddStringToObject(in, "stdin_hex", h);
+    free(h);
+  }
   cJSON_AddNumberToObject(r, "exit_code", exit_code);
   cJSON_AddItemToObject(r, "trace", trace);
   return r;
@@ -120,6 +136,7 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
   gb_inputs_init(in);
   gb_emu_opts o;
   gb_emu_opts_default(&o);
+  gb_runopts_stdin_default(&o);
   o.echo = 0;
   int c, rc;
   optind = 1;
@@ -154,7 +171,10 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
     return rc;
   }
   gb_emu_result res;
+  gb_stdin_log stdin_log = {NULL, 0};
+  o.stdin_log = &stdin_log;
   int er = gb_emu_run(&img, &st, &o, &res);
+  o.stdin_log = er < 0 ? NULL : &stdin_log;
   if (er < 0) {
     fprintf(stderr, "goboot %s: %s\n", who, res.message);
     rc = er == -2 ? GB_E_USAGE : GB_E_EMULATOR;
@@ -165,6 +185,7 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
     else rc = GB_E_NOMEM;
   }
   gb_emu_result_free(&res);
+  free(stdin_log.data);
   gb_stack_free(&st);
   gb_image_free(&img);
   free(in);

@@ -62,6 +62,7 @@ typedef struct replay {
   const char **argv, **envp;
   uint64_t *words;
   gb_emu_opts o;
+  unsigned char *stdin_bytes; /* owned */
 } replay;
 
 static int build_spec(replay *r, char *err, size_t errlen) {
@@ -93,6 +94,28 @@ static int build_spec(replay *r, char *err, size_t errlen) {
   gb_random_from_seed(seed, s->random);
   gb_emu_opts_default(&r->o);
   r->o.seed = seed;
+  const char *sh = str(r->in, "stdin_hex"); /* the bytes the guest read, fed again */
+  if (sh) {
+    size_t n = strlen(sh) / 2;
+    unsigned char *b = malloc(n ? n : 1);
+    if (!b) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+      unsigned v;
+      if (sscanf(sh + 2 * i, "%2x", &v) != 1) {
+        free(b);
+        snprintf(err, errlen, "the recording's stdin_hex is not hex");
+        return -1;
+      }
+      b[i] = (unsigned char)v;
+    }
+    r->stdin_bytes = b;
+    r->o.stdin_kind = GB_STDIN_BYTES;
+    r->o.stdin_data = b;
+    r->o.stdin_len = n;
+  }
   r->o.echo = 0;
   r->o.until = str(r->lim, "until");
   uint64_t v;
@@ -182,7 +205,7 @@ int cmd_replay(int argc, char **argv) {
   }
   if (!binary) binary = str(get(rec, "binary"), "path");
   if (!binary) binary = "";
-  replay r = {rec, get(rec, "inputs"), get(rec, "limits"), get(rec, "vfs"), {0}, 0, 0, 0, {0}};
+  replay r = {rec, get(rec, "inputs"), get(rec, "limits"), get(rec, "vfs"), {0}, 0, 0, 0, {0}, NULL};
   int rc = 0;
   gb_image img;
   gb_stack st = {0};
@@ -243,6 +266,7 @@ out:
   gb_stack_free(&st);
   gb_image_free(&img);
 out_noimg:
+  free(r.stdin_bytes);
   free(r.argv);
   free(r.envp);
   free(r.words);

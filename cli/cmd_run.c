@@ -102,6 +102,7 @@ int cmd_run(int argc, char **argv) {
   gb_inputs_init(in);
   gb_emu_opts o;
   gb_emu_opts_default(&o);
+  gb_runopts_stdin_default(&o);
   const char *trace_path = NULL;
   int quiet = 0, c, rc = 0;
   optind = 1;

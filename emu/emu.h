@@ -41,6 +41,18 @@ typedef struct gb_vfs_opts {
   uint64_t max_fs;       /* --max-fs: bytes the guest's files may hold; 0 → 256 MiB */
 } gb_vfs_opts;
 
+/* The guest's fd 0. A read returns as many bytes as asked for up to EOF (host reads
+ * are repeated until then), so what the guest sees depends only on the bytes, never on
+ * how the host chunked them; after EOF every read is 0. */
+typedef enum gb_stdin_kind {
+  GB_STDIN_NONE,   /* EOF at once (the default) */
+  GB_STDIN_FD,     /* read host descriptor stdin_fd on demand (blocking host reads) */
+  GB_STDIN_BYTES   /* serve stdin_data[0..stdin_len) (a replay) */
+} gb_stdin_kind;
+
+/* Where the bytes the guest read from fd 0 go (the caller frees data). */
+typedef struct gb_stdin_log { unsigned char *data; size_t len; } gb_stdin_log;
+
 typedef struct gb_emu_opts {
   const char *until;       /* NULL or "exit": run to the end; "main.main", "runtime.main", SYMBOL */
   uint64_t max_insns;      /* instruction budget; 0 → GB_EMU_DEFAULT_MAX_INSNS */
@@ -53,6 +65,10 @@ typedef struct gb_emu_opts {
   int exact_insns;         /* also count with a per-instruction hook (slow; a cross-check) */
   int echo;                /* write guest fd 1/2 output to our stdout/stderr */
   gb_vfs_opts vfs;
+  gb_stdin_kind stdin_kind;
+  int stdin_fd;
+  const unsigned char *stdin_data; size_t stdin_len;
+  gb_stdin_log *stdin_log; /* NULL: not kept past the run */
 } gb_emu_opts;
 
 #define GB_EMU_DEFAULT_MAX_INSNS 20000000000ULL /* 2e10 */

@@ -75,6 +75,9 @@ typedef struct gb_pipe {
 typedef struct gb_files {
   gb_fd fds[GB_MAX_FDS];
   gb_pipe *pipes; int npipes, cappipes;
+  unsigned char *stdin_got; size_t stdin_len, stdin_cap; /* what the guest read */
+  size_t stdin_pos;    /* GB_STDIN_BYTES: next byte */
+  int stdin_eof, stdin_reads;
   int restarting;      /* the syscall being handled blocked and will run again */
   uint64_t rng;        /* splitmix64 state behind /dev/urandom and getrandom */
   gb_inode *nodes; int nnodes, capnodes; /* node 0 is "/" */
@@ -119,6 +122,11 @@ int64_t gb_pipe_write(gb_machine *m, int i, uint64_t buf, uint64_t n); /* -EAGAI
 uint32_t gb_pipe_ready(gb_machine *m, int i, int writer); /* EPOLL*_LINUX bits */
 int64_t gb_pipe_resize(gb_machine *m, int i, uint64_t want); /* F_SETPIPE_SZ */
 void gb_pipes_free(gb_machine *m);
+
+/* ---- stdin.c: fd 0 (gb_emu_opts.stdin_kind) ---- */
+int64_t gb_stdin_read(gb_machine *m, uint64_t buf, uint64_t n); /* count, 0 EOF, -errno */
+void gb_files_summary(gb_machine *m, cJSON *sum); /* "stdin": {bytes, sha256} if read */
+void gb_stdin_free(gb_machine *m);               /* hand the log to opts.stdin_log */
 
 /* ---- vfs.c: the contents the run makes (read-only files) ---- */
 /* PATH's generated contents (copied, owned by the caller) or -ENOENT. */

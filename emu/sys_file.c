@@ -63,7 +63,7 @@ static int64_t restart(gb_machine *m, int nr) {
 static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint64_t off,
                          int use_off) {
   if (n > CHUNK) n = CHUNK;
-  if (f->kind == FD_STDIN) return 0;
+  if (f->kind == FD_STDIN) return gb_stdin_read(m, buf, n);
   if (f->kind == FD_DIR) return -EISDIR_LINUX;
   if (f->kind == FD_FILE && (f->flags & O_ACCMODE_LINUX) == O_WRONLY_LINUX) return -EBADF_LINUX;
   if (fd_dev(m, f)) return read_dev(m, fd_dev(m, f), buf, n);

@@ -135,6 +135,9 @@ void gb_fds_init(gb_machine *m) {
   m->files.pipes = NULL;
   m->files.npipes = m->files.cappipes = 0;
   m->files.restarting = 0;
+  m->files.stdin_got = NULL;
+  m->files.stdin_len = m->files.stdin_cap = m->files.stdin_pos = 0;
+  m->files.stdin_eof = m->files.stdin_reads = 0;
   m->files.fds[0].kind = FD_STDIN;
   m->files.fds[1].kind = FD_STDOUT;
   m->files.fds[2].kind = FD_STDERR;
@@ -154,6 +157,7 @@ void gb_fds_free(gb_machine *m) {
   memset(m->files.fds, 0, sizeof m->files.fds);
   gb_fs_free(m);
   gb_pipes_free(m);
+  gb_stdin_free(m);
 }
 
 int gb_fd_alloc(gb_machine *m) {

@@ -145,6 +145,29 @@ pipes)
   expect_rc 0
   cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
   grep -Eq '"restarts":[[:space:]]*true' "$tmp/trace.json" || fail "no blocking pipe call re-ran" ;;
+stdin)
+  # fd 0 (emu/stdin.c): gofmt formats what goboot's stdin or --stdin FILE holds, as the
+  # native gofmt does; the summary has the bytes' count and sha256; a recording keeps
+  # the bytes, so the replay needs no stdin; --stdin none is EOF at once.
+  gofmt=/usr/lib/go-1.19/bin/gofmt
+  need "$gofmt"
+  printf 'package main\nimport "fmt"\nfunc main(){\nfmt.Println( "hi" )\n}\n' >"$tmp/main.go"
+  "$gofmt" <"$tmp/main.go" >"$tmp/native" || fail "native gofmt failed"
+  run "$gofmt" <"$tmp/main.go"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "gofmt < file differs from native"; }
+  sha=$(sha256sum <"$tmp/main.go" | cut -d' ' -f1)
+  size=$(wc -c <"$tmp/main.go")
+  tr -d ' \t\n' <"$tmp/trace.json" | grep -q "\"stdin\":{\"bytes\":$size,\"sha256\":\"$sha\"}" ||
+    fail "summary.stdin is not {bytes $size, sha256 $sha}"
+  run "$gofmt" --stdin "$tmp/main.go" </dev/null
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || fail "--stdin FILE differs from native"
+  run "$gofmt" --stdin none <"$tmp/main.go"
+  expect_rc 0
+  [ ! -s "$tmp/out" ] || fail "--stdin none still read the input"
+  "$goboot" record --quiet -o "$tmp/rec.json" "$gofmt" <"$tmp/main.go" || fail "record failed"
+  "$goboot" replay "$tmp/rec.json" </dev/null >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without stdin diverged"; } ;;
 vfsdir)
   # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
   # getdents64, Linux path resolution, root's read-only system directories (mkdir/create
