@@ -63,7 +63,29 @@ typedef struct replay {
   uint64_t *words;
   gb_emu_opts o;
   unsigned char *stdin_bytes; /* owned */
+  gb_mount_ent *mounts; int nmounts; /* owned */
 } replay;
+
+/* HEX → *OUT (malloc'ed) and *N; -1 if it is not hex. */
+static int unhex(const char *hex, unsigned char **out, size_t *n) {
+  size_t k = strlen(hex) / 2;
+  unsigned char *b = malloc(k ? k : 1);
+  if (!b || strlen(hex) % 2) {
+    free(b);
+    return -1;
+  }
+  for (size_t i = 0; i < k; i++) {
+    unsigned v;
+    if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+      free(b);
+      return -1;
+    }
+    b[i] = (unsigned char)v;
+  }
+  *out = b;
+  *n = k;
+  return 0;
+}
 
 static int build_spec(replay *r, char *err, size_t errlen) {
   gb_stack_spec *s = &r->spec;
@@ -96,25 +118,35 @@ static int build_spec(replay *r, char *err, size_t errlen) {
   r->o.seed = seed;
   const char *sh = str(r->in, "stdin_hex"); /* the bytes the guest read, fed again */
   if (sh) {
-    size_t n = strlen(sh) / 2;
-    unsigned char *b = malloc(n ? n : 1);
-    if (!b) {
+    if (unhex(sh, &r->stdin_bytes, &r->o.stdin_len) < 0) {
+      snprintf(err, errlen, "the recording's stdin_hex is not hex");
+      return -1;
+    }
+    r->o.stdin_kind = GB_STDIN_BYTES;
+    r->o.stdin_data = r->stdin_bytes;
+  }
+  const cJSON *ms = get(r->in, "mounts"), *me; /* the --mount copies */
+  int nm = cJSON_GetArraySize(ms);
+  if (nm > 0) {
+    r->mounts = calloc((size_t)nm, sizeof *r->mounts);
+    if (!r->mounts) {
       snprintf(err, errlen, "out of memory");
       return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-      unsigned v;
-      if (sscanf(sh + 2 * i, "%2x", &v) != 1) {
-        free(b);
-        snprintf(err, errlen, "the recording's stdin_hex is not hex");
+    cJSON_ArrayForEach(me, ms) {
+      gb_mount_ent *e = &r->mounts[r->nmounts++];
+      const char *p = str(me, "path"), *h = str(me, "hex");
+      uint64_t t = 0, mode = 0;
+      if (!p || !h || u64(me, "type", &t) || u64(me, "mode", &mode) || !(e->path = strdup(p)) ||
+          unhex(h, &e->data, &e->len) < 0) {
+        snprintf(err, errlen, "the recording's mounts are malformed");
         return -1;
       }
-      b[i] = (unsigned char)v;
+      e->type = (int)t;
+      e->mode = (uint32_t)mode;
     }
-    r->stdin_bytes = b;
-    r->o.stdin_kind = GB_STDIN_BYTES;
-    r->o.stdin_data = b;
-    r->o.stdin_len = n;
+    r->o.mounts = r->mounts;
+    r->o.nmounts = r->nmounts;
   }
   r->o.echo = 0;
   r->o.until = str(r->lim, "until");
@@ -205,7 +237,7 @@ int cmd_replay(int argc, char **argv) {
   }
   if (!binary) binary = str(get(rec, "binary"), "path");
   if (!binary) binary = "";
-  replay r = {rec, get(rec, "inputs"), get(rec, "limits"), get(rec, "vfs"), {0}, 0, 0, 0, {0}, NULL};
+  replay r = {rec, get(rec, "inputs"), get(rec, "limits"), get(rec, "vfs"), {0}, 0, 0, 0, {0}, NULL, NULL, 0};
   int rc = 0;
   gb_image img;
   gb_stack st = {0};
@@ -267,6 +299,8 @@ out:
   gb_image_free(&img);
 out_noimg:
   free(r.stdin_bytes);
+  for (int i = 0; i < r.nmounts; i++) free(r.mounts[i].path), free(r.mounts[i].data);
+  free(r.mounts);
   free(r.argv);
   free(r.envp);
   free(r.words);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exitcodes.h"
+#include "mounts.h"
 #include "runopts.h"
 
 /* A count: decimal or a float such as 2e10, else an integer in C syntax (0x...). */
@@ -76,6 +77,9 @@ int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who)
       }
       o->stdin_kind = GB_STDIN_FD, o->stdin_fd = fd;
     }
+    break;
+  case GB_OPT_MOUNT:
+    if (gb_mounts_add(o, arg, who) < 0) return -1;
     break;
   case GB_OPT_MAX_FS: bad = parse_num(arg, &o->vfs.max_fs) || !o->vfs.max_fs; break;
   case GB_OPT_EXACT: o->exact_insns = 1; break;

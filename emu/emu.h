@@ -53,6 +53,16 @@ typedef enum gb_stdin_kind {
 /* Where the bytes the guest read from fd 0 go (the caller frees data). */
 typedef struct gb_stdin_log { unsigned char *data; size_t len; } gb_stdin_log;
 
+/* One entry of a read-only mount (--mount HOST:GUEST), copied from the host by cli/
+ * (or a recording) before the run: the guest sees it at PATH (absolute), owned by
+ * itself with the host's permission bits, times 0; writes are EROFS. */
+typedef struct gb_mount_ent {
+  char *path;
+  int type;            /* 1 regular file, 2 directory, 3 symlink (GB_INO_*) */
+  uint32_t mode;
+  unsigned char *data; size_t len; /* contents; a symlink's target (no NUL) */
+} gb_mount_ent;
+
 typedef struct gb_emu_opts {
   const char *until;       /* NULL or "exit": run to the end; "main.main", "runtime.main", SYMBOL */
   uint64_t max_insns;      /* instruction budget; 0 → GB_EMU_DEFAULT_MAX_INSNS */
@@ -69,6 +79,7 @@ typedef struct gb_emu_opts {
   int stdin_fd;
   const unsigned char *stdin_data; size_t stdin_len;
   gb_stdin_log *stdin_log; /* NULL: not kept past the run */
+  const gb_mount_ent *mounts; int nmounts; /* parents before children */
 } gb_emu_opts;
 
 #define GB_EMU_DEFAULT_MAX_INSNS 20000000000ULL /* 2e10 */

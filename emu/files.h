@@ -37,6 +37,7 @@ typedef struct gb_inode {
   gb_dent *ents; int nents; /* DIR: children in name order */
   int parent;          /* DIR: the directory ".." leads to */
   uint64_t atime, mtime, ctime; /* realtime ns (virtual clock); 0 for the default tree */
+  int ro;              /* part of a read-only mount: changes are EROFS */
 } gb_inode;
 
 /* Where a path leads: the directory holding its last component, that component, and

@@ -137,11 +137,13 @@ int gb_fs_unlink(gb_machine *m, int dir, const char *name) {
 
 int gb_fs_may_write_dir(gb_machine *m, int dir) {
   const gb_inode *d = N(dir);
+  if (d->ro) return -EROFS_LINUX;
   return d->uid == GB_FS_GUEST_UID || (d->mode & 0002) ? 0 : -EACCES_LINUX;
 }
 
 int gb_fs_may_remove(gb_machine *m, int dir, int node) {
   const gb_inode *d = N(dir);
+  if (N(node)->ro) return -EROFS_LINUX; /* a mount's root: its parent is writable */
   if (!(d->mode & 01000) || d->uid == GB_FS_GUEST_UID || N(node)->uid == GB_FS_GUEST_UID) return 0;
   return -EPERM_LINUX;
 }
@@ -362,7 +364,29 @@ int gb_fs_init(gb_machine *m) {
     if (n < 0) return n;
     N(n)->gen = !strcmp(gen[i], "/proc/self/exe") ? GB_GEN_EXE : GB_GEN_TEXT;
   }
-  /* the default tree is not the guest's to pay for */
+  for (int i = 0; i < m->o.nmounts; i++) { /* --mount copies, read-only */
+    const gb_mount_ent *e = &m->o.mounts[i];
+    int n = mk(m, e->path, e->type, e->mode);
+    if (n < 0) return n;
+    gb_inode *in = N(n);
+    if (in->type != e->type) continue; /* over a default entry of another kind: kept */
+    in->mode = e->mode & 07777;
+    in->uid = GB_FS_GUEST_UID;
+    in->ro = 1;
+    if (e->type == GB_INO_REG && e->len) {
+      if (gb_fs_resize(m, n, e->len) < 0) return -ENOMEM_LINUX;
+      memcpy(N(n)->data, e->data, e->len);
+    }
+    if (e->type == GB_INO_LNK) {
+      char *t = malloc(e->len + 1);
+      if (!t) return -ENOMEM_LINUX;
+      memcpy(t, e->data, e->len);
+      t[e->len] = 0;
+      free(in->data);
+      in->data = t;
+    }
+  }
+  /* the default tree and the mounts are not the guest's to pay for */
   fs->fs_max = (m->o.vfs.max_fs ? m->o.vfs.max_fs : GB_FS_DEFAULT_MAX) + fs->fs_used;
   return 0;
 }

@@ -61,6 +61,7 @@ static int64_t do_open(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64
     if ((flags & O_DIRECTORY_LINUX) && n->type != GB_INO_DIR) return -ENOTDIR_LINUX;
     if (n->type == GB_INO_DIR && (acc != O_RDONLY_LINUX || creat)) return -EISDIR_LINUX;
     if (acc != O_WRONLY_LINUX && !may(n, 4)) return -EACCES_LINUX;
+    if (acc != O_RDONLY_LINUX && n->ro) return -EROFS_LINUX;
     if (acc != O_RDONLY_LINUX && (!may(n, 2) || n->gen)) return -EACCES_LINUX;
     if ((flags & O_TRUNC_LINUX) && acc != O_RDONLY_LINUX && n->type == GB_INO_REG) {
       if ((r = gb_fs_resize(m, node, 0)) < 0) return r;
@@ -212,6 +213,7 @@ static int64_t access_mode(gb_machine *m, uint64_t dirfd, uint64_t path_addr, ui
   if (w.node < 0) return -ENOENT_LINUX;
   const gb_inode *n = N(w.node);
   if ((mode & R_OK_LINUX) && !may(n, 4)) return -EACCES_LINUX;
+  if ((mode & W_OK_LINUX) && n->ro) return -EROFS_LINUX;
   if ((mode & W_OK_LINUX) && (!may(n, 2) || n->gen)) return -EACCES_LINUX;
   if ((mode & X_OK_LINUX) && n->type != GB_INO_DIR && !(n->mode & 0111)) return -EACCES_LINUX;
   if ((mode & X_OK_LINUX) && n->type == GB_INO_DIR && !may(n, 1)) return -EACCES_LINUX;
@@ -431,6 +433,7 @@ static int64_t do_link(gb_machine *m, uint64_t odir, uint64_t opath, uint64_t nd
   if ((r = where(m, odir, opath, (flags & AT_SYMLINK_FOLLOW_LINUX) != 0, &s)) < 0) return r;
   if (s.node < 0) return -ENOENT_LINUX;
   if (N(s.node)->type == GB_INO_DIR || !mine(N(s.node))) return -EPERM_LINUX;
+  if (N(s.node)->ro) return -EXDEV_LINUX; /* another mount */
   if ((r = where(m, ndir, npath, 0, &d)) < 0) return r;
   if (d.node >= 0) return -EEXIST_LINUX;
   if ((r = gb_fs_may_write_dir(m, d.dir)) < 0) return r;
@@ -476,6 +479,7 @@ int64_t gb_sys_symlinkat(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 int64_t gb_chmod_node(gb_machine *m, int node, uint32_t mode) {
+  if (N(node)->ro) return -EROFS_LINUX;
   if (!mine(N(node))) return -EPERM_LINUX;
   N(node)->mode = mode & 07777;
   gb_fs_touch(m, node, 2);
@@ -512,6 +516,7 @@ int64_t gb_sys_truncate(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (w.node < 0) return -ENOENT_LINUX;
   if (N(w.node)->type == GB_INO_DIR) return -EISDIR_LINUX;
   if (N(w.node)->type != GB_INO_REG || (int64_t)a[1] < 0) return -EINVAL_LINUX;
+  if (N(w.node)->ro) return -EROFS_LINUX;
   if (!may(N(w.node), 2) || N(w.node)->gen) return -EACCES_LINUX;
   if ((r = gb_fs_resize(m, w.node, (size_t)a[1])) < 0) return r;
   gb_fs_touch(m, w.node, 1);
@@ -562,6 +567,7 @@ int64_t gb_sys_utimensat(gb_machine *m, const uint64_t *a, cJSON *ev) {
   }
   int64_t ts[4] = {0, UTIME_NOW_LINUX, 0, UTIME_NOW_LINUX};
   if (a[2] && gb_read(m, a[2], ts, sizeof ts) < 0) return -EFAULT_LINUX;
+  if (N(node)->ro) return -EROFS_LINUX;
   if (!mine(N(node))) return -EPERM_LINUX;
   uint64_t now = gb_fs_now(m);
   uint64_t *dst[2] = {&N(node)->atime, &N(node)->mtime};

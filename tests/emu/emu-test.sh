@@ -168,6 +168,32 @@ stdin)
   [ ! -s "$tmp/out" ] || fail "--stdin none still read the input"
   "$goboot" record --quiet -o "$tmp/rec.json" "$gofmt" <"$tmp/main.go" || fail "record failed"
   "$goboot" replay "$tmp/rec.json" </dev/null >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without stdin diverged"; } ;;
+mount)
+  # --mount HOST:GUEST (cli/mounts.c, emu/fstree.c): a read-only copy the guest reads
+  # (symlinks resolved in its tree) and cannot change (EROFS); a recording keeps the
+  # bytes, so the replay works once the host files are gone.
+  need "$emuprogs/fsops"
+  mkdir -p "$tmp/src/sub" && printf 'mounted bytes\n' >"$tmp/src/sub/data.txt" &&
+    ln -s sub/data.txt "$tmp/src/link" || fail "setup"
+  run_args "$emuprogs/fsops" --mount "$tmp/src:/work/src" -- mount /work/src
+  expect_rc 0
+  cat >"$tmp/want" <<'EOF_WANT'
+listing: link:l sub:d
+read: "mounted bytes\n" ok
+through link: "mounted bytes\n" ok
+readlink: sub/data.txt ok
+open for write: read-only file system
+create: read-only file system
+mkdir: read-only file system
+remove: read-only file system
+chmod: read-only file system
+rename out: read-only file system
+EOF_WANT
+  cmp "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" >&2; fail "stdout differs"; }
+  "$goboot" record --quiet -o "$tmp/rec.json" --mount "$tmp/src:/work/src" "$emuprogs/fsops" mount /work/src ||
+    fail "record failed"
+  rm -rf "$tmp/src"
+  "$goboot" replay "$tmp/rec.json" >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without the host files diverged"; } ;;
 vfsdir)
   # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
   # getdents64, Linux path resolution, root's read-only system directories (mkdir/create

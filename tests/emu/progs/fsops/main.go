@@ -75,7 +75,29 @@ func fill(path string) {
 	fmt.Printf("after remove: %d %s\n", n, e(err))
 }
 
+// mount: what a read-only mount (--mount HOST:DIR) offers and refuses.
+func mount(dir string) {
+	fmt.Printf("listing: %s\n", list(dir))
+	b, err := os.ReadFile(filepath.Join(dir, "sub", "data.txt"))
+	fmt.Printf("read: %q %s\n", b, e(err))
+	b, err = os.ReadFile(filepath.Join(dir, "link"))
+	fmt.Printf("through link: %q %s\n", b, e(err))
+	t, err := os.Readlink(filepath.Join(dir, "link"))
+	fmt.Printf("readlink: %s %s\n", t, e(err))
+	_, err = os.OpenFile(filepath.Join(dir, "sub", "data.txt"), os.O_WRONLY, 0)
+	fmt.Printf("open for write: %s\n", e(err))
+	fmt.Printf("create: %s\n", e(os.WriteFile(filepath.Join(dir, "new"), nil, 0o644)))
+	fmt.Printf("mkdir: %s\n", e(os.Mkdir(filepath.Join(dir, "d"), 0o755)))
+	fmt.Printf("remove: %s\n", e(os.Remove(filepath.Join(dir, "sub", "data.txt"))))
+	fmt.Printf("chmod: %s\n", e(os.Chmod(filepath.Join(dir, "sub"), 0o700)))
+	fmt.Printf("rename out: %s\n", e(os.Rename(filepath.Join(dir, "link"), "/tmp/link")))
+}
+
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == "mount" {
+		mount(os.Args[2])
+		return
+	}
 	if len(os.Args) > 2 && os.Args[1] == "fill" {
 		fill(os.Args[2])
 		return
