@@ -115,6 +115,7 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
   cJSON_AddNumberToObject(vfs, "cpu_period_us", (double)o->vfs.cpu_period_us);
   cJSON_AddBoolToObject(vfs, "mountinfo", o->vfs.mountinfo);
   if (o->vfs.max_fs) cJSON_AddItemToObject(vfs, "max_fs", hex(o->vfs.max_fs));
+  if (o->vfs.cwd) cJSON_AddStringToObject(vfs, "cwd", o->vfs.cwd);
   if (o->stdin_log && o->stdin_log->len && /* what the guest read from fd 0 */
       add_hex(in, "stdin_hex", o->stdin_log->data, o->stdin_log->len) < 0) {
     cJSON_Delete(r);

@@ -164,6 +164,7 @@ static int build_spec(replay *r, char *err, size_t errlen) {
   if (!u64(r->vfs, "cpu_period_us", &v)) r->o.vfs.cpu_period_us = (int64_t)v;
   r->o.vfs.mountinfo = cJSON_IsTrue(get(r->vfs, "mountinfo"));
   if (!u64(r->vfs, "max_fs", &v)) r->o.vfs.max_fs = v;
+  r->o.vfs.cwd = str(r->vfs, "cwd"); /* points into the recording, alive for the run */
   return 0;
 }
 

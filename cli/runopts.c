@@ -78,6 +78,10 @@ int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who)
       o->stdin_kind = GB_STDIN_FD, o->stdin_fd = fd;
     }
     break;
+  case GB_OPT_CWD:
+    bad = arg[0] != '/' || strlen(arg) >= 4096;
+    o->vfs.cwd = arg;
+    break;
   case GB_OPT_MOUNT:
     if (gb_mounts_add(o, arg, who) < 0) return -1;
     break;

@@ -14,7 +14,7 @@
 enum {
   GB_OPT_UNTIL = 0x1800, GB_OPT_MAX_INSNS, GB_OPT_MAX_MEM, GB_OPT_TIMEOUT, GB_OPT_QUANTUM,
   GB_OPT_NCPU, GB_OPT_TLS_ALL, GB_OPT_CGROUP, GB_OPT_CPU_QUOTA, GB_OPT_CPU_PERIOD,
-  GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS, GB_OPT_STDIN, GB_OPT_MOUNT
+  GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS, GB_OPT_STDIN, GB_OPT_MOUNT, GB_OPT_CWD
 };
 
 #define GB_RUN_LONGOPTS                                           \
@@ -32,7 +32,8 @@ enum {
   {"exact-insns", no_argument, 0, GB_OPT_EXACT},                  \
   {"max-fs", required_argument, 0, GB_OPT_MAX_FS},                \
   {"stdin", required_argument, 0, GB_OPT_STDIN},                  \
-  {"mount", required_argument, 0, GB_OPT_MOUNT}
+  {"mount", required_argument, 0, GB_OPT_MOUNT},                  \
+  {"cwd", required_argument, 0, GB_OPT_CWD}
 
 #define GB_RUN_HELP                                                                        \
   "  --until WHERE      stop at exit (default), main.main, runtime.main or any SYMBOL\n"   \
@@ -50,7 +51,8 @@ enum {
   "  --max-fs BYTES     what the guest's in-memory files may hold (default 256 MiB): ENOSPC\n" \
   "  --stdin FILE|none|-  the guest's fd 0: FILE (read-only), nothing, or goboot's stdin\n" \
   "                     (the default; read to EOF as the guest asks, bytes recorded)\n" \
-  "  --mount HOST:GUEST  a read-only copy of the host file or tree at GUEST (EROFS)\n"
+  "  --mount HOST:GUEST  a read-only copy of the host file or tree at GUEST (EROFS)\n" \
+  "  --cwd DIR          the guest's starting directory (absolute; made if missing)\n"
 
 /* 1 if OPT was a run option (applied to O), 0 if not, -1 on a bad value (message
  * printed as "goboot WHO: ..."). */

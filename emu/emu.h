@@ -39,6 +39,7 @@ typedef struct gb_vfs_opts {
   int64_t cpu_period_us; /* default 100000 */
   int mountinfo;         /* 1: offer /proc/self/mountinfo with the cgroup mount */
   uint64_t max_fs;       /* --max-fs: bytes the guest's files may hold; 0 → 256 MiB */
+  const char *cwd;       /* --cwd: the starting working directory (made if missing); NULL → / */
 } gb_vfs_opts;
 
 /* The guest's fd 0. A read returns as many bytes as asked for up to EOF (host reads

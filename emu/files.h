@@ -83,6 +83,7 @@ typedef struct gb_files {
   uint64_t rng;        /* splitmix64 state behind /dev/urandom and getrandom */
   gb_inode *nodes; int nnodes, capnodes; /* node 0 is "/" */
   int cwd;             /* the working directory's node */
+  int cwd0;            /* where the run started (--cwd; AT_EXECFN is relative to it) */
   uint32_t umask;      /* 022 at start */
   uint64_t next_ino;   /* inode numbers of what the guest makes */
   uint64_t fs_used, fs_max, fs_peak; /* budget bytes: contents + GB_FS_INODE_COST each */

@@ -386,6 +386,21 @@ int gb_fs_init(gb_machine *m) {
       in->data = t;
     }
   }
+  fs->cwd0 = 0;
+  const char *cwd = m->o.vfs.cwd;
+  if (cwd && cwd[0] == '/') { /* an existing directory, or one made for the guest */
+    gb_fs_where w;
+    int n;
+    if (gb_fs_walk(m, AT_FDCWD_LINUX, cwd, 1, &w) == 0 && w.node >= 0) {
+      n = N(w.node)->type == GB_INO_DIR ? w.node : 0;
+    } else if ((n = mk(m, cwd, GB_INO_DIR, 0755)) > 0 && N(n)->type == GB_INO_DIR) {
+      N(n)->uid = GB_FS_GUEST_UID;
+    } else {
+      n = 0;
+    }
+    fs->cwd = fs->cwd0 = n;
+    N(n)->opens++;
+  }
   /* the default tree and the mounts are not the guest's to pay for */
   fs->fs_max = (m->o.vfs.max_fs ? m->o.vfs.max_fs : GB_FS_DEFAULT_MAX) + fs->fs_used;
   return 0;

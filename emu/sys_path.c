@@ -244,6 +244,10 @@ static size_t exe_path(gb_machine *m, char *out, size_t cap) {
   if (st->execfn_addr >= st->base && st->execfn_addr < st->base + st->size)
     fn = (const char *)st->bytes + (st->execfn_addr - st->base);
   size_t len = 0, avail = st->base + st->size - st->execfn_addr;
+  if (fn[0] != '/' && m->files.cwd0 != 0) { /* relative to where the run started (--cwd) */
+    len = gb_fs_path(m, m->files.cwd0, out, cap);
+    if (out[0] != '/') len = 0;
+  }
   for (const char *p = fn; *p && (size_t)(p - fn) < avail;) {
     while (*p == '/') p++;
     const char *e = p;

@@ -190,7 +190,14 @@ chmod: read-only file system
 rename out: read-only file system
 EOF_WANT
   cmp "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" >&2; fail "stdout differs"; }
-  "$goboot" record --quiet -o "$tmp/rec.json" --mount "$tmp/src:/work/src" "$emuprogs/fsops" mount /work/src ||
+  # --cwd: relative paths start there (a made directory for one that is missing)
+  run_args "$emuprogs/fsops" --mount "$tmp/src:/work/src" --cwd /work/src -- mount .
+  expect_rc 0
+  cmp "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" >&2; fail "--cwd: stdout differs"; }
+  run_args "$emuprogs/fsops" --cwd /home/me/proj --max-fs 200000 -- fill big
+  expect_rc 0
+  grep -q '^after remove: 65536 ok$' "$tmp/out" || { cat "$tmp/out" >&2; fail "--cwd to a new directory"; }
+  "$goboot" record --quiet -o "$tmp/rec.json" --cwd /work/src --mount "$tmp/src:/work/src" "$emuprogs/fsops" mount . ||
     fail "record failed"
   rm -rf "$tmp/src"
   "$goboot" replay "$tmp/rec.json" >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without the host files diverged"; } ;;
