@@ -16,6 +16,7 @@
 #include "emu.h"
 #include "image.h"
 #include "inputs.h"
+#include "mounts.h"
 #include "runopts.h"
 #include "sha256.h"
 
@@ -50,6 +51,21 @@ static cJSON *strings(const char *const *s, int n) {
 
 void gb_stack_sha256(const gb_stack *st, char out[65]) {
   gb_sha256_hex(st->bytes, st->size, out);
+}
+
+/* KEY: BYTES[0..N) as lowercase hex; 0 or -1 (out of memory). */
+static int add_hex(cJSON *obj, const char *key, const unsigned char *bytes, size_t n) {
+  static const char hexd[] = "0123456789abcdef";
+  char *h = malloc(2 * n + 1);
+  if (!h) return -1;
+  for (size_t i = 0; i < n; i++) {
+    h[2 * i] = hexd[bytes[i] >> 4];
+    h[2 * i + 1] = hexd[bytes[i] & 15];
+  }
+  h[2 * n] = 0;
+  cJSON *s = cJSON_AddStringToObject(obj, key, h);
+  free(h);
+  return s ? 0 : -1;
 }
 
 cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_spec *spec,
@@ -98,6 +114,28 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
   cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)o->vfs.cpu_quota_us);
   cJSON_AddNumberToObject(vfs, "cpu_period_us", (double)o->vfs.cpu_period_us);
   cJSON_AddBoolToObject(vfs, "mountinfo", o->vfs.mountinfo);
+  if (o->vfs.max_fs) cJSON_AddItemToObject(vfs, "max_fs", hex(o->vfs.max_fs));
+  if (o->vfs.cwd) cJSON_AddStringToObject(vfs, "cwd", o->vfs.cwd);
+  if (o->stdin_log && o->stdin_log->len && /* what the guest read from fd 0 */
+      add_hex(in, "stdin_hex", o->stdin_log->data, o->stdin_log->len) < 0) {
+    cJSON_Delete(r);
+    return NULL;
+  }
+  if (o->nmounts) { /* the --mount copies, byte for byte: replay needs no host file */
+    cJSON *ms = cJSON_AddArrayToObject(in, "mounts");
+    for (int i = 0; i < o->nmounts; i++) {
+      const gb_mount_ent *e = &o->mounts[i];
+      cJSON *j = cJSON_CreateObject();
+      cJSON_AddItemToArray(ms, j);
+      cJSON_AddStringToObject(j, "path", e->path);
+      cJSON_AddNumberToObject(j, "type", e->type);
+      cJSON_AddNumberToObject(j, "mode", e->mode);
+      if (add_hex(j, "hex", e->data, e->len) < 0) {
+        cJSON_Delete(r);
+        return NULL;
+      }
+    }
+  }
   cJSON_AddNumberToObject(r, "exit_code", exit_code);
   cJSON_AddItemToObject(r, "trace", trace);
   return r;
@@ -119,6 +157,7 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
   gb_inputs_init(in);
   gb_emu_opts o;
   gb_emu_opts_default(&o);
+  gb_runopts_stdin_default(&o);
   o.echo = 0;
   int c, rc;
   optind = 1;
@@ -153,7 +192,10 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
     return rc;
   }
   gb_emu_result res;
+  gb_stdin_log stdin_log = {NULL, 0};
+  o.stdin_log = &stdin_log;
   int er = gb_emu_run(&img, &st, &o, &res);
+  o.stdin_log = er < 0 ? NULL : &stdin_log;
   if (er < 0) {
     fprintf(stderr, "goboot %s: %s\n", who, res.message);
     rc = er == -2 ? GB_E_USAGE : GB_E_EMULATOR;
@@ -164,6 +206,8 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
     else rc = GB_E_NOMEM;
   }
   gb_emu_result_free(&res);
+  free(stdin_log.data);
+  gb_mounts_free(&o);
   gb_stack_free(&st);
   gb_image_free(&img);
   free(in);

@@ -62,7 +62,30 @@ typedef struct replay {
   const char **argv, **envp;
   uint64_t *words;
   gb_emu_opts o;
+  unsigned char *stdin_bytes; /* owned */
+  gb_mount_ent *mounts; int nmounts; /* owned */
 } replay;
+
+/* HEX → *OUT (malloc'ed) and *N; -1 if it is not hex. */
+static int unhex(const char *hex, unsigned char **out, size_t *n) {
+  size_t k = strlen(hex) / 2;
+  unsigned char *b = malloc(k ? k : 1);
+  if (!b || strlen(hex) % 2) {
+    free(b);
+    return -1;
+  }
+  for (size_t i = 0; i < k; i++) {
+    unsigned v;
+    if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+      free(b);
+      return -1;
+    }
+    b[i] = (unsigned char)v;
+  }
+  *out = b;
+  *n = k;
+  return 0;
+}
 
 static int build_spec(replay *r, char *err, size_t errlen) {
   gb_stack_spec *s = &r->spec;
@@ -93,6 +116,38 @@ static int build_spec(replay *r, char *err, size_t errlen) {
   gb_random_from_seed(seed, s->random);
   gb_emu_opts_default(&r->o);
   r->o.seed = seed;
+  const char *sh = str(r->in, "stdin_hex"); /* the bytes the guest read, fed again */
+  if (sh) {
+    if (unhex(sh, &r->stdin_bytes, &r->o.stdin_len) < 0) {
+      snprintf(err, errlen, "the recording's stdin_hex is not hex");
+      return -1;
+    }
+    r->o.stdin_kind = GB_STDIN_BYTES;
+    r->o.stdin_data = r->stdin_bytes;
+  }
+  const cJSON *ms = get(r->in, "mounts"), *me; /* the --mount copies */
+  int nm = cJSON_GetArraySize(ms);
+  if (nm > 0) {
+    r->mounts = calloc((size_t)nm, sizeof *r->mounts);
+    if (!r->mounts) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+    cJSON_ArrayForEach(me, ms) {
+      gb_mount_ent *e = &r->mounts[r->nmounts++];
+      const char *p = str(me, "path"), *h = str(me, "hex");
+      uint64_t t = 0, mode = 0;
+      if (!p || !h || u64(me, "type", &t) || u64(me, "mode", &mode) || !(e->path = strdup(p)) ||
+          unhex(h, &e->data, &e->len) < 0) {
+        snprintf(err, errlen, "the recording's mounts are malformed");
+        return -1;
+      }
+      e->type = (int)t;
+      e->mode = (uint32_t)mode;
+    }
+    r->o.mounts = r->mounts;
+    r->o.nmounts = r->nmounts;
+  }
   r->o.echo = 0;
   r->o.until = str(r->lim, "until");
   uint64_t v;
@@ -108,6 +163,8 @@ static int build_spec(replay *r, char *err, size_t errlen) {
     r->o.vfs.cpu_quota_us = (int64_t)get(r->vfs, "cpu_quota_us")->valuedouble;
   if (!u64(r->vfs, "cpu_period_us", &v)) r->o.vfs.cpu_period_us = (int64_t)v;
   r->o.vfs.mountinfo = cJSON_IsTrue(get(r->vfs, "mountinfo"));
+  if (!u64(r->vfs, "max_fs", &v)) r->o.vfs.max_fs = v;
+  r->o.vfs.cwd = str(r->vfs, "cwd"); /* points into the recording, alive for the run */
   return 0;
 }
 
@@ -181,7 +238,7 @@ int cmd_replay(int argc, char **argv) {
   }
   if (!binary) binary = str(get(rec, "binary"), "path");
   if (!binary) binary = "";
-  replay r = {rec, get(rec, "inputs"), get(rec, "limits"), get(rec, "vfs"), {0}, 0, 0, 0, {0}};
+  replay r = {rec, get(rec, "inputs"), get(rec, "limits"), get(rec, "vfs"), {0}, 0, 0, 0, {0}, NULL, NULL, 0};
   int rc = 0;
   gb_image img;
   gb_stack st = {0};
@@ -242,6 +299,9 @@ out:
   gb_stack_free(&st);
   gb_image_free(&img);
 out_noimg:
+  free(r.stdin_bytes);
+  for (int i = 0; i < r.nmounts; i++) free(r.mounts[i].path), free(r.mounts[i].data);
+  free(r.mounts);
   free(r.argv);
   free(r.envp);
   free(r.words);

@@ -12,6 +12,7 @@
 #include "emu.h"
 #include "image.h"
 #include "inputs.h"
+#include "mounts.h"
 #include "runopts.h"
 #include "trace_events.h"
 
@@ -102,6 +103,7 @@ int cmd_run(int argc, char **argv) {
   gb_inputs_init(in);
   gb_emu_opts o;
   gb_emu_opts_default(&o);
+  gb_runopts_stdin_default(&o);
   const char *trace_path = NULL;
   int quiet = 0, c, rc = 0;
   optind = 1;
@@ -133,6 +135,7 @@ int cmd_run(int argc, char **argv) {
   }
   gb_emu_result res;
   int er = gb_emu_run(&img, &st, &o, &res);
+  gb_mounts_free(&o); /* copied into the guest's tree */
   if (er < 0) {
     fprintf(stderr, "goboot run: %s\n", res.message);
     gb_stack_free(&st);

@@ -1,10 +1,12 @@
 /* runopts.c — see runopts.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exitcodes.h"
+#include "mounts.h"
 #include "runopts.h"
 
 /* A count: decimal or a float such as 2e10, else an integer in C syntax (0x...). */
@@ -21,6 +23,11 @@ static int parse_num(const char *s, uint64_t *v) {
   }
   *v = (uint64_t)d;
   return 0;
+}
+
+void gb_runopts_stdin_default(gb_emu_opts *o) {
+  o->stdin_kind = GB_STDIN_FD;
+  o->stdin_fd = 0;
 }
 
 int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who) {
@@ -57,6 +64,28 @@ int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who)
     o->vfs.cpu_period_us = (int64_t)v;
     break;
   case GB_OPT_MOUNTINFO: o->vfs.mountinfo = 1; break;
+  case GB_OPT_STDIN:
+    if (!strcmp(arg, "none")) {
+      o->stdin_kind = GB_STDIN_NONE;
+    } else if (!strcmp(arg, "-")) {
+      o->stdin_kind = GB_STDIN_FD, o->stdin_fd = 0;
+    } else { /* the one host file the guest reads: the user named it; read-only */
+      int fd = open(arg, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        fprintf(stderr, "goboot %s: --stdin %s: %s\n", who, arg, strerror(errno));
+        return -1;
+      }
+      o->stdin_kind = GB_STDIN_FD, o->stdin_fd = fd;
+    }
+    break;
+  case GB_OPT_CWD:
+    bad = arg[0] != '/' || strlen(arg) >= 4096;
+    o->vfs.cwd = arg;
+    break;
+  case GB_OPT_MOUNT:
+    if (gb_mounts_add(o, arg, who) < 0) return -1;
+    break;
+  case GB_OPT_MAX_FS: bad = parse_num(arg, &o->vfs.max_fs) || !o->vfs.max_fs; break;
   case GB_OPT_EXACT: o->exact_insns = 1; break;
   default: return 0;
   }

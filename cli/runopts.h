@@ -14,7 +14,7 @@
 enum {
   GB_OPT_UNTIL = 0x1800, GB_OPT_MAX_INSNS, GB_OPT_MAX_MEM, GB_OPT_TIMEOUT, GB_OPT_QUANTUM,
   GB_OPT_NCPU, GB_OPT_TLS_ALL, GB_OPT_CGROUP, GB_OPT_CPU_QUOTA, GB_OPT_CPU_PERIOD,
-  GB_OPT_MOUNTINFO, GB_OPT_EXACT
+  GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS, GB_OPT_STDIN, GB_OPT_MOUNT, GB_OPT_CWD
 };
 
 #define GB_RUN_LONGOPTS                                           \
@@ -29,7 +29,11 @@ enum {
   {"cpu-quota", required_argument, 0, GB_OPT_CPU_QUOTA},          \
   {"cpu-period", required_argument, 0, GB_OPT_CPU_PERIOD},        \
   {"mountinfo", no_argument, 0, GB_OPT_MOUNTINFO},                \
-  {"exact-insns", no_argument, 0, GB_OPT_EXACT}
+  {"exact-insns", no_argument, 0, GB_OPT_EXACT},                  \
+  {"max-fs", required_argument, 0, GB_OPT_MAX_FS},                \
+  {"stdin", required_argument, 0, GB_OPT_STDIN},                  \
+  {"mount", required_argument, 0, GB_OPT_MOUNT},                  \
+  {"cwd", required_argument, 0, GB_OPT_CWD}
 
 #define GB_RUN_HELP                                                                        \
   "  --until WHERE      stop at exit (default), main.main, runtime.main or any SYMBOL\n"   \
@@ -43,11 +47,18 @@ enum {
   "  --cgroup 1|2       offer /proc/self/cgroup and the cgroup cpu files (default: none)\n" \
   "  --cpu-quota US     cgroup CPU quota in microseconds (default: max)\n"                  \
   "  --cpu-period US    cgroup CPU period (default 100000)\n"                               \
-  "  --mountinfo        offer /proc/self/mountinfo with the cgroup mount\n"
+  "  --mountinfo        offer /proc/self/mountinfo with the cgroup mount\n"               \
+  "  --max-fs BYTES     what the guest's in-memory files may hold (default 256 MiB): ENOSPC\n" \
+  "  --stdin FILE|none|-  the guest's fd 0: FILE (read-only), nothing, or goboot's stdin\n" \
+  "                     (the default; read to EOF as the guest asks, bytes recorded)\n" \
+  "  --mount HOST:GUEST  a read-only copy of the host file or tree at GUEST (EROFS)\n" \
+  "  --cwd DIR          the guest's starting directory (absolute; made if missing)\n"
 
 /* 1 if OPT was a run option (applied to O), 0 if not, -1 on a bad value (message
  * printed as "goboot WHO: ..."). */
 int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who);
+/* run and record: the guest's stdin is goboot's own unless --stdin says otherwise. */
+void gb_runopts_stdin_default(gb_emu_opts *o);
 
 /* Load PATH, refuse anything but a Go binary, and build the initial stack from IN
  * (never announcing a vDSO: none is mapped). Returns 0, or the exit code after

@@ -38,7 +38,31 @@ typedef struct gb_vfs_opts {
   int64_t cpu_quota_us;  /* v1 cfs_quota_us / v2 cpu.max quota; -1 = "max" (no limit) */
   int64_t cpu_period_us; /* default 100000 */
   int mountinfo;         /* 1: offer /proc/self/mountinfo with the cgroup mount */
+  uint64_t max_fs;       /* --max-fs: bytes the guest's files may hold; 0 → 256 MiB */
+  const char *cwd;       /* --cwd: the starting working directory (made if missing); NULL → / */
 } gb_vfs_opts;
+
+/* The guest's fd 0. A read returns as many bytes as asked for up to EOF (host reads
+ * are repeated until then), so what the guest sees depends only on the bytes, never on
+ * how the host chunked them; after EOF every read is 0. */
+typedef enum gb_stdin_kind {
+  GB_STDIN_NONE,   /* EOF at once (the default) */
+  GB_STDIN_FD,     /* read host descriptor stdin_fd on demand (blocking host reads) */
+  GB_STDIN_BYTES   /* serve stdin_data[0..stdin_len) (a replay) */
+} gb_stdin_kind;
+
+/* Where the bytes the guest read from fd 0 go (the caller frees data). */
+typedef struct gb_stdin_log { unsigned char *data; size_t len; } gb_stdin_log;
+
+/* One entry of a read-only mount (--mount HOST:GUEST), copied from the host by cli/
+ * (or a recording) before the run: the guest sees it at PATH (absolute), owned by
+ * itself with the host's permission bits, times 0; writes are EROFS. */
+typedef struct gb_mount_ent {
+  char *path;
+  int type;            /* 1 regular file, 2 directory, 3 symlink (GB_INO_*) */
+  uint32_t mode;
+  unsigned char *data; size_t len; /* contents; a symlink's target (no NUL) */
+} gb_mount_ent;
 
 typedef struct gb_emu_opts {
   const char *until;       /* NULL or "exit": run to the end; "main.main", "runtime.main", SYMBOL */
@@ -52,6 +76,11 @@ typedef struct gb_emu_opts {
   int exact_insns;         /* also count with a per-instruction hook (slow; a cross-check) */
   int echo;                /* write guest fd 1/2 output to our stdout/stderr */
   gb_vfs_opts vfs;
+  gb_stdin_kind stdin_kind;
+  int stdin_fd;
+  const unsigned char *stdin_data; size_t stdin_len;
+  gb_stdin_log *stdin_log; /* NULL: not kept past the run */
+  const gb_mount_ent *mounts; int nmounts; /* parents before children */
 } gb_emu_opts;
 
 #define GB_EMU_DEFAULT_MAX_INSNS 20000000000ULL /* 2e10 */

@@ -1,57 +1,140 @@
-/* files.h — the guest's files: the fd table, pipes, eventfds, epoll sets (sys_file.c)
- * and the virtual tree they open (vfs.c). Nothing here reaches a host file. */
+/* files.h — the guest's files: an in-memory inode tree with POSIX semantics (fstree.c),
+ * the run-made contents and devices in it (vfs.c), the fd table, pipes, eventfds and
+ * epoll sets (sys_file.c) and the path syscalls (sys_path.c). Nothing here reaches a
+ * host file: the tree lives in goboot's memory, bounded by --max-fs, and is gone at
+ * the end of the run. */
 #ifndef GOBOOT_EMU_FILES_H
 #define GOBOOT_EMU_FILES_H
 
 #include "common.h"
 
+#define GB_FS_GUEST_UID 1000 /* who the guest is (getuid, sys_misc.c): owner of what it makes */
+#define GB_FS_DEFAULT_MAX (256ULL << 20)
+#define GB_FS_INODE_COST 256 /* budget bytes an inode costs besides its contents */
+
 typedef enum gb_fd_kind { FD_NONE, FD_STDIN, FD_STDOUT, FD_STDERR, FD_FILE, FD_EPOLL,
                           FD_PIPE_R, FD_PIPE_W, FD_EVENTFD, FD_DIR } gb_fd_kind;
 
-typedef struct gb_epoll_ent { int fd; uint32_t events; uint64_t data; } gb_epoll_ent;
+/* ---- the inode tree (fstree.c) ---- */
+enum { GB_INO_REG = 1, GB_INO_DIR, GB_INO_LNK, GB_INO_CHR };
+/* contents made by the run (vfs.c) rather than stored: read-only, read at open */
+enum { GB_GEN_NONE, GB_GEN_TEXT, GB_GEN_EXE };
+/* character devices */
+enum { GB_DEV_NONE, GB_DEV_NULL, GB_DEV_ZERO, GB_DEV_FULL, GB_DEV_RANDOM, GB_DEV_URANDOM };
+
+typedef struct gb_dent { char *name; int node; } gb_dent;
+
+typedef struct gb_inode {
+  int type;            /* GB_INO_*; 0: a free slot */
+  uint32_t mode;       /* permission bits (07777); chmod records them */
+  uint32_t uid;        /* 0 (root: the default tree) or GB_FS_GUEST_UID */
+  uint64_t ino;        /* what stat says: a hash of the default path, or a counter */
+  uint32_t nlink;      /* names that lead here */
+  int opens;           /* descriptors open on it */
+  char *data;          /* REG: contents; LNK: the target (NUL-terminated) */
+  size_t len, cap;     /* REG: bytes used, allocated */
+  int gen, dev;        /* GB_GEN_*, GB_DEV_* */
+  gb_dent *ents; int nents; /* DIR: children in name order */
+  int parent;          /* DIR: the directory ".." leads to */
+  uint64_t atime, mtime, ctime; /* realtime ns (virtual clock); 0 for the default tree */
+  int ro;              /* part of a read-only mount: changes are EROFS */
+} gb_inode;
+
+/* Where a path leads: the directory holding its last component, that component, and
+ * the node it names (-1 when missing). */
+typedef struct gb_fs_where { int dir; int node; char name[256]; int slash; } gb_fs_where;
+
+/* SEEN: the pipe's generation when last reported (EPOLLET reports a change once) */
+typedef struct gb_epoll_ent { int fd; uint32_t events; uint64_t data; uint64_t seen; } gb_epoll_ent;
 
 typedef struct gb_fd {
   gb_fd_kind kind;
-  char *data;          /* FD_FILE: contents (owned) */
+  int node;            /* FD_FILE, FD_DIR: the inode (-1 none) */
+  char *data;          /* FD_FILE over generated contents: a copy made at open (owned) */
   size_t len, pos;
   int pipe;            /* FD_PIPE_*: index into gb_files.pipes */
   uint64_t counter;    /* FD_EVENTFD */
   gb_epoll_ent *ep; int nep; /* FD_EPOLL interest list */
   uint32_t flags;      /* O_*_LINUX as opened / set by F_SETFL */
   int fdflags;         /* FD_CLOEXEC_LINUX */
-  char *path;          /* for the trace; FD_DIR: the directory's absolute path */
-  int urandom;         /* FD_FILE: an endless stream from the seeded generator */
+  char *path;          /* the path it was opened by, for the trace */
 } gb_fd;
 
 #define GB_MAX_FDS 256
-#define GB_MAX_PIPES 16
+#define GB_PIPE_DEFAULT 65536     /* Linux's pipe buffer (16 pages) */
+#define GB_PIPE_MAX (1u << 20)    /* /proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's ceiling */
 
-typedef struct gb_pipe { char buf[4096]; size_t len; int open_r, open_w; } gb_pipe;
+/* A pipe: a ring buffer and how many descriptors hold each end; GEN counts changes
+ * (data in or out, an end closed) for edge-triggered epoll. A slot with no ends left
+ * is free. */
+typedef struct gb_pipe {
+  char *buf; size_t cap, head, len;
+  int readers, writers;
+  uint64_t gen;
+} gb_pipe;
 
 typedef struct gb_files {
   gb_fd fds[GB_MAX_FDS];
-  gb_pipe pipes[GB_MAX_PIPES];
-  int npipes;
+  gb_pipe *pipes; int npipes, cappipes;
+  unsigned char *stdin_got; size_t stdin_len, stdin_cap; /* what the guest read */
+  size_t stdin_pos;    /* GB_STDIN_BYTES: next byte */
+  int stdin_eof, stdin_reads;
+  int restarting;      /* the syscall being handled blocked and will run again */
   uint64_t rng;        /* splitmix64 state behind /dev/urandom and getrandom */
+  gb_inode *nodes; int nnodes, capnodes; /* node 0 is "/" */
+  int cwd;             /* the working directory's node */
+  int cwd0;            /* where the run started (--cwd; AT_EXECFN is relative to it) */
+  uint32_t umask;      /* 022 at start */
+  uint64_t next_ino;   /* inode numbers of what the guest makes */
+  uint64_t fs_used, fs_max, fs_peak; /* budget bytes: contents + GB_FS_INODE_COST each */
+  uint64_t fs_created; /* inodes the guest made (the summary) */
 } gb_files;
 
-void gb_fds_init(gb_machine *m);
+void gb_fds_init(gb_machine *m);  /* also builds the default tree; 0 or -ENOMEM */
 void gb_fds_free(gb_machine *m);
 int gb_fd_alloc(gb_machine *m);
 void gb_rng_bytes(gb_machine *m, void *buf, size_t n);
 
-/* vfs.c: the virtual tree. */
-int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len); /* 0 or -errno */
-enum { GB_VFS_NONE, GB_VFS_FILE, GB_VFS_CHR, GB_VFS_DIR };
-/* What an absolute, normalized path is in the virtual tree: GB_VFS_*. */
-int gb_vfs_type(gb_machine *m, const char *abs);
-/* PATH relative to DIRFD (AT_FDCWD_LINUX: the working directory "/"; ignored when PATH
- * is absolute) → the absolute normalized path in OUT; returns its GB_VFS_* type (NONE
- * when only the last component is missing), or -ENOENT/-ENOTDIR/-EBADF/-ENAMETOOLONG. */
-int gb_vfs_resolve(gb_machine *m, int64_t dirfd, const char *path, char *out, size_t cap);
-typedef struct gb_vfs_dirent { char name[64]; int type; } gb_vfs_dirent;
-/* A virtual directory's entries: ".", "..", then its children in name order. */
-int gb_vfs_list(gb_machine *m, const char *dir, gb_vfs_dirent *ents, int cap);
-uint64_t gb_vfs_ino(const char *abs); /* the inode number stat and getdents64 report */
+/* ---- fstree.c ---- */
+int gb_fs_init(gb_machine *m);    /* the default tree; 0 or -ENOMEM */
+void gb_fs_free(gb_machine *m);
+/* PATH relative to DIRFD (AT_FDCWD_LINUX: the working directory): symlinks followed in
+ * every component but the last, and in the last when FOLLOW. 0 or -ENOENT (a missing
+ * directory on the way), -ENOTDIR, -ELOOP, -EACCES, -EBADF, -ENAMETOOLONG. */
+int gb_fs_walk(gb_machine *m, int64_t dirfd, const char *path, int follow, gb_fs_where *w);
+/* A new node of TYPE named W->name in W->dir (the caller checked it is missing and may
+ * be created): its index, or -ENOSPC / -ENOMEM / -EACCES / -ENOENT (parent removed). */
+int gb_fs_create(gb_machine *m, const gb_fs_where *w, int type, uint32_t mode);
+int gb_fs_link(gb_machine *m, int dir, const char *name, int node);  /* add a name */
+int gb_fs_unlink(gb_machine *m, int dir, const char *name);          /* drop a name */
+int gb_fs_may_write_dir(gb_machine *m, int dir);   /* 0 or -EACCES (uid 1000's rights) */
+int gb_fs_may_remove(gb_machine *m, int dir, int node); /* sticky /tmp: 0 or -EPERM */
+void gb_fs_put(gb_machine *m, int node);  /* an fd closed: free the node when unnamed */
+int gb_fs_resize(gb_machine *m, int node, size_t len); /* 0, -ENOSPC, -ENOMEM, -EFBIG */
+int gb_fs_write(gb_machine *m, int node, size_t off, const void *buf, size_t n);
+size_t gb_fs_path(gb_machine *m, int node, char *out, size_t cap); /* a directory's path */
+uint64_t gb_fs_now(gb_machine *m);  /* realtime ns, for the times */
+void gb_fs_touch(gb_machine *m, int node, int what); /* 1 mtime+ctime, 2 ctime, 4 atime */
+
+/* ---- pipe.c ---- */
+int gb_pipe_new(gb_machine *m);                 /* index (one reader, one writer) or -ENOMEM */
+void gb_pipe_ref(gb_machine *m, int i, int writer, int delta); /* an end dup'ed / closed */
+int64_t gb_pipe_read(gb_machine *m, int i, uint64_t buf, uint64_t n);  /* -EAGAIN: empty */
+int64_t gb_pipe_write(gb_machine *m, int i, uint64_t buf, uint64_t n); /* -EAGAIN: full */
+uint32_t gb_pipe_ready(gb_machine *m, int i, int writer); /* EPOLL*_LINUX bits */
+int64_t gb_pipe_resize(gb_machine *m, int i, uint64_t want); /* F_SETPIPE_SZ */
+void gb_pipes_free(gb_machine *m);
+
+/* ---- stdin.c: fd 0 (gb_emu_opts.stdin_kind) ---- */
+int64_t gb_stdin_read(gb_machine *m, uint64_t buf, uint64_t n); /* count, 0 EOF, -errno */
+void gb_files_summary(gb_machine *m, cJSON *sum); /* "stdin": {bytes, sha256} if read */
+void gb_stdin_free(gb_machine *m);               /* hand the log to opts.stdin_log */
+
+/* ---- vfs.c: the contents the run makes (read-only files) ---- */
+/* PATH's generated contents (copied, owned by the caller) or -ENOENT. */
+int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len);
+/* The absolute paths of the generated files these options offer, NULL-terminated. */
+int gb_vfs_files(gb_machine *m, const char **out, int cap);
+uint64_t gb_vfs_ino(const char *abs); /* the inode number of a default-tree path */
 
 #endif

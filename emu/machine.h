@@ -10,7 +10,7 @@
  *   clock       gb_vclock   vclock.c (vclock.h)          RDTSC hooks (time = count)
  *   fault       gb_fault    faultpc.c (fault.h)          the bad access, the locator
  *   sig         gb_signals  signal.c, sys_signal.c       actions, delivered faults
- *   files       gb_files    sys_file.c, vfs.c (files.h)  fd table, pipes, seeded rng
+ *   files       gb_files    fstree.c, sys_file.c, sys_path.c, vfs.c (files.h)  fd table, pipes, inode tree, rng
  *   trace       gb_trace    trace.c (trace.h)            events, output, summary
  * Leaf helpers every file uses are in common.h; guest memory access in guestmem.h;
  * the guest's ABI constants in abi/linux.h. Nothing here is global. */

@@ -78,9 +78,9 @@ void gb_sched_free(gb_machine *m) {
 }
 
 static void wake(gb_thread *t, uint64_t rax) {
+  t->has_rax = t->state != TH_PIPE; /* a restarted syscall keeps its number in RAX */
   t->state = TH_RUN;
   t->deadline = GB_NEVER;
-  t->has_rax = 1;
   t->rax = rax;
 }
 
@@ -103,7 +103,7 @@ int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n) {
 
 void gb_wake_epoll(gb_machine *m) {
   for (int i = 0; i < m->sched.nth; i++)
-    if (m->sched.th[i].state == TH_EPOLL) wake(&m->sched.th[i], 0);
+    if (m->sched.th[i].state == TH_EPOLL || m->sched.th[i].state == TH_PIPE) wake(&m->sched.th[i], 0);
 }
 
 void gb_sched_expire(gb_machine *m) {

@@ -25,6 +25,18 @@ const gb_sys *gb_sys_lookup(int nr);
  * (sys_time.c; futex timeouts use it too). */
 int64_t gb_read_timespec(gb_machine *m, uint64_t addr, uint64_t *ns);
 
+/* Shared by sys_file.c and sys_path.c: a descriptor (NULL when not open), a stat as
+ * the guest sees it, and what chmod and statfs do. */
+typedef struct gb_stat_info {
+  uint32_t mode, uid;
+  uint64_t ino, nlink, rdev, size, atime, mtime, ctime;
+} gb_stat_info;
+gb_fd *gb_getfd(gb_machine *m, uint64_t fd);
+void gb_node_stat(gb_machine *m, int node, int64_t size, gb_stat_info *si);
+int64_t gb_put_stat(gb_machine *m, cJSON *ev, uint64_t buf, const gb_stat_info *si);
+int64_t gb_chmod_node(gb_machine *m, int node, uint32_t mode);
+int64_t gb_put_statfs(gb_machine *m, uint64_t buf);
+
 #define SYS(name) int64_t gb_sys_##name(gb_machine *m, const uint64_t *a, cJSON *ev)
 /* sys_mem.c */
 SYS(mmap); SYS(munmap); SYS(mprotect); SYS(brk); SYS(madvise); SYS(mincore); SYS(mremap);
@@ -33,7 +45,12 @@ SYS(read); SYS(write); SYS(writev); SYS(open); SYS(openat); SYS(close); SYS(fsta
 SYS(newfstatat); SYS(stat); SYS(lseek); SYS(pread64); SYS(fcntl); SYS(ioctl); SYS(access);
 SYS(faccessat); SYS(readlinkat); SYS(readlink); SYS(dup); SYS(dup3); SYS(dup2); SYS(pipe2);
 SYS(pipe); SYS(eventfd2); SYS(epoll_create1); SYS(epoll_create); SYS(epoll_ctl); SYS(epoll_pwait);
-SYS(getdents64); SYS(getcwd); SYS(mkdir); SYS(mkdirat);
+SYS(getdents64); SYS(poll); SYS(ppoll); SYS(pwrite64); SYS(ftruncate); SYS(fsync); SYS(fchmod); SYS(fstatfs);
+/* sys_path.c */
+SYS(getcwd); SYS(mkdir); SYS(mkdirat); SYS(lstat); SYS(statx); SYS(truncate); SYS(chdir);
+SYS(fchdir); SYS(rename); SYS(renameat); SYS(renameat2); SYS(rmdir); SYS(link); SYS(linkat);
+SYS(unlink); SYS(unlinkat); SYS(symlink); SYS(symlinkat); SYS(chmod); SYS(fchmodat);
+SYS(umask); SYS(statfs); SYS(utimensat); SYS(faccessat2);
 /* sys_signal.c */
 SYS(rt_sigaction); SYS(rt_sigprocmask); SYS(sigaltstack); SYS(rt_sigreturn); SYS(kill);
 SYS(tkill); SYS(tgkill);

@@ -1,6 +1,8 @@
-/* sys_file.c — file descriptors over the virtual files (vfs.c): the standard streams
- * (output captured and optionally echoed), virtual files, and the pipes, eventfds and
- * epoll sets the netpoller creates. Nothing here touches a host file. */
+/* sys_file.c — what descriptors do: the standard streams (output captured and
+ * optionally echoed), files and directories of the guest's tree (fstree.c), devices,
+ * and the pipes, eventfds and epoll sets the netpoller creates. The path syscalls are
+ * in sys_path.c. Nothing here touches a host file. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,43 +10,75 @@
 
 #define CHUNK (1u << 20)
 
-static gb_fd *getfd(gb_machine *m, uint64_t fd) {
+gb_fd *gb_getfd(gb_machine *m, uint64_t fd) {
   if (fd >= GB_MAX_FDS || m->files.fds[fd].kind == FD_NONE) return NULL;
   return &m->files.fds[fd];
+}
+
+/* A device's or regular file's bytes into the guest at BUF. */
+static int64_t read_dev(gb_machine *m, int dev, uint64_t buf, uint64_t n) {
+  unsigned char tmp[4096];
+  uint64_t done = 0;
+  if (dev == GB_DEV_NULL) return 0;
+  while (done < n) {
+    size_t k = n - done < sizeof tmp ? (size_t)(n - done) : sizeof tmp;
+    if (dev == GB_DEV_RANDOM || dev == GB_DEV_URANDOM) gb_rng_bytes(m, tmp, k);
+    else memset(tmp, 0, k);
+    if (gb_write(m, buf + done, tmp, k) < 0) return done ? (int64_t)done : -EFAULT_LINUX;
+    done += k;
+  }
+  return (int64_t)n;
+}
+
+/* The bytes an FD_FILE reads: its generated copy, or its node's contents. */
+static const char *file_bytes(gb_machine *m, const gb_fd *f, size_t *len) {
+  if (f->data || f->node < 0) { *len = f->len; return f->data; }
+  *len = m->files.nodes[f->node].len;
+  return m->files.nodes[f->node].data;
+}
+
+static int fd_dev(gb_machine *m, const gb_fd *f) {
+  return f->kind == FD_FILE && f->node >= 0 ? m->files.nodes[f->node].dev : GB_DEV_NONE;
+}
+
+/* R as the syscall's value; a restarted call says so in its event. */
+static int64_t blocked(gb_machine *m, cJSON *ev, int64_t r) {
+  if (m->files.restarting) {
+    m->files.restarting = 0;
+    if (ev) cJSON_AddBoolToObject(ev, "blocks", 1), cJSON_AddBoolToObject(ev, "restarts", 1);
+  }
+  return r;
+}
+
+/* A blocking pipe end that cannot go on: the thread waits (TH_PIPE) and the syscall
+ * NR runs again when a pipe changes (RIP back over the 2-byte syscall instruction,
+ * RAX = NR kept by the scheduler). */
+static int64_t restart(gb_machine *m, int nr) {
+  gb_set_reg(m, UC_X86_REG_RIP, gb_reg(m, UC_X86_REG_RIP) - 2);
+  gb_block(m, TH_PIPE, GB_NEVER);
+  m->files.restarting = 1;
+  return nr;
 }
 
 static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint64_t off,
                          int use_off) {
   if (n > CHUNK) n = CHUNK;
-  if (f->kind == FD_STDIN) return 0;
+  if (f->kind == FD_STDIN) return gb_stdin_read(m, buf, n);
   if (f->kind == FD_DIR) return -EISDIR_LINUX;
-  if (f->kind == FD_FILE && f->urandom) {
-    unsigned char tmp[4096];
-    uint64_t done = 0;
-    while (done < n) {
-      size_t k = n - done < sizeof tmp ? (size_t)(n - done) : sizeof tmp;
-      gb_rng_bytes(m, tmp, k);
-      if (gb_write(m, buf + done, tmp, k) < 0) return done ? (int64_t)done : -EFAULT_LINUX;
-      done += k;
-    }
-    return (int64_t)n;
-  }
+  if (f->kind == FD_FILE && (f->flags & O_ACCMODE_LINUX) == O_WRONLY_LINUX) return -EBADF_LINUX;
+  if (fd_dev(m, f)) return read_dev(m, fd_dev(m, f), buf, n);
   if (f->kind == FD_FILE) {
-    size_t pos = use_off ? (size_t)off : f->pos;
-    if (pos >= f->len) return 0;
-    size_t k = f->len - pos < n ? f->len - pos : (size_t)n;
-    if (gb_write(m, buf, f->data + pos, k) < 0) return -EFAULT_LINUX;
+    size_t len, pos = use_off ? (size_t)off : f->pos;
+    const char *data = file_bytes(m, f, &len);
+    if (pos >= len) return 0;
+    size_t k = len - pos < n ? len - pos : (size_t)n;
+    if (gb_write(m, buf, data + pos, k) < 0) return -EFAULT_LINUX;
     if (!use_off) f->pos += k;
     return (int64_t)k;
   }
   if (f->kind == FD_PIPE_R) {
-    gb_pipe *p = &m->files.pipes[f->pipe];
-    if (p->len == 0) return p->open_w ? -EAGAIN_LINUX : 0;
-    size_t k = p->len < n ? p->len : (size_t)n;
-    if (gb_write(m, buf, p->buf, k) < 0) return -EFAULT_LINUX;
-    memmove(p->buf, p->buf + k, p->len - k);
-    p->len -= k;
-    return (int64_t)k;
+    int64_t r = gb_pipe_read(m, f->pipe, buf, n);
+    return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) ? restart(m, 0) : r;
   }
   if (f->kind == FD_EVENTFD) {
     if (n < 8) return -EINVAL_LINUX;
@@ -58,23 +92,45 @@ static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint
 
 int64_t gb_sys_read(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
-  return read_into(m, f, a[1], a[2], 0, 0);
+  return blocked(m, ev, read_into(m, f, a[1], a[2], 0, 0));
+}
+
+/* Only regular files have positions: pread/pwrite elsewhere are ESPIPE. */
+static int seekable(gb_machine *m, const gb_fd *f) {
+  return f->kind == FD_FILE && !fd_dev(m, f);
 }
 
 int64_t gb_sys_pread64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
   if (f->kind == FD_DIR) return -EISDIR_LINUX;
-  if (f->kind != FD_FILE || f->urandom) return -ESPIPE_LINUX;
+  if (!seekable(m, f)) return -ESPIPE_LINUX;
   if ((int64_t)a[3] < 0) return -EINVAL_LINUX;
   return read_into(m, f, a[1], a[2], a[3], 1);
 }
 
-static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n) {
-  gb_fd *f = getfd(m, (uint64_t)fdn);
+/* Guest bytes [BUF, BUF+N) into F's node at OFF; the count written or -errno. */
+static int64_t write_file(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, size_t off) {
+  char tmp[4096];
+  uint64_t done = 0;
+  if (n > CHUNK * 64) n = CHUNK * 64;
+  while (done < n) {
+    size_t k = n - done < sizeof tmp ? (size_t)(n - done) : sizeof tmp;
+    if (gb_read(m, buf + done, tmp, k) < 0) return done ? (int64_t)done : -EFAULT_LINUX;
+    int r = gb_fs_write(m, f->node, off + done, tmp, k);
+    if (r < 0) return done ? (int64_t)done : r;
+    done += k;
+  }
+  if (done) gb_fs_touch(m, f->node, 1);
+  return (int64_t)done;
+}
+
+/* NR: the syscall to re-run if a blocking pipe is full (-1: return -EAGAIN). */
+static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int nr) {
+  gb_fd *f = gb_getfd(m, (uint64_t)fdn);
   if (!f) return -EBADF_LINUX;
   if (f->kind == FD_STDOUT || f->kind == FD_STDERR) {
     char tmp[4096];
@@ -87,16 +143,20 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n) {
     }
     return (int64_t)done;
   }
+  if (f->kind == FD_FILE) {
+    if ((f->flags & O_ACCMODE_LINUX) == O_RDONLY_LINUX) return -EBADF_LINUX;
+    int dev = fd_dev(m, f);
+    if (dev == GB_DEV_FULL) return -ENOSPC_LINUX;
+    if (dev) return (int64_t)n; /* null, zero, random: swallowed */
+    if (f->node < 0 || f->data) return -EBADF_LINUX;
+    if (f->flags & O_APPEND_LINUX) f->pos = m->files.nodes[f->node].len;
+    int64_t r = write_file(m, f, buf, n, f->pos);
+    if (r > 0) f->pos += (size_t)r;
+    return r;
+  }
   if (f->kind == FD_PIPE_W) {
-    gb_pipe *p = &m->files.pipes[f->pipe];
-    if (!p->open_r) return -EPIPE_LINUX;
-    size_t room = sizeof p->buf - p->len;
-    if (room == 0) return -EAGAIN_LINUX;
-    size_t k = n < room ? (size_t)n : room;
-    if (gb_read(m, buf, p->buf + p->len, k) < 0) return -EFAULT_LINUX;
-    p->len += k;
-    gb_wake_epoll(m);
-    return (int64_t)k;
+    int64_t r = gb_pipe_write(m, f->pipe, buf, n);
+    return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) && nr >= 0 ? restart(m, nr) : r;
   }
   if (f->kind == FD_EVENTFD) {
     uint64_t v;
@@ -109,9 +169,40 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n) {
   return -EBADF_LINUX;
 }
 
+int64_t gb_sys_pwrite64(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = gb_getfd(m, a[0]);
+  if (!f) return -EBADF_LINUX;
+  if (f->kind == FD_DIR) return -EISDIR_LINUX;
+  if (!seekable(m, f)) return -ESPIPE_LINUX;
+  if ((int64_t)a[3] < 0) return -EINVAL_LINUX;
+  if ((f->flags & O_ACCMODE_LINUX) == O_RDONLY_LINUX || f->data) return -EBADF_LINUX;
+  return write_file(m, f, a[1], a[2], (size_t)a[3]);
+}
+
+int64_t gb_sys_ftruncate(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = gb_getfd(m, a[0]);
+  if (!f) return -EBADF_LINUX;
+  if (!seekable(m, f) || f->data || f->node < 0 || (int64_t)a[1] < 0) return -EINVAL_LINUX;
+  if ((f->flags & O_ACCMODE_LINUX) == O_RDONLY_LINUX) return -EINVAL_LINUX;
+  int r = gb_fs_resize(m, f->node, (size_t)a[1]);
+  if (r == 0) gb_fs_touch(m, f->node, 1);
+  return r;
+}
+
+int64_t gb_sys_fsync(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = gb_getfd(m, a[0]);
+  if (!f) return -EBADF_LINUX;
+  return f->kind == FD_PIPE_R || f->kind == FD_PIPE_W || f->kind == FD_EPOLL ||
+         f->kind == FD_EVENTFD ? -EINVAL_LINUX : 0; /* nothing to flush: memory is the disk */
+}
+
 int64_t gb_sys_write(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  return write_from(m, (int)a[0], a[1], a[2]);
+  int64_t r = write_from(m, (int)a[0], a[1], a[2], 1);
+  return blocked(m, ev, r);
 }
 
 int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -121,7 +212,9 @@ int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
   for (uint64_t i = 0; i < a[2]; i++) {
     uint64_t iov[2];
     if (gb_read(m, a[1] + 16 * i, iov, 16) < 0) return total ? total : -EFAULT_LINUX;
-    int64_t r = write_from(m, (int)a[0], iov[0], iov[1]);
+    int64_t r = write_from(m, (int)a[0], iov[0], iov[1], total ? -1 : 20);
+    if (r == -EAGAIN_LINUX && total) break;
+    if (m->files.restarting) return blocked(m, ev, r);
     if (r < 0) return total ? total : r;
     total += r;
     if ((uint64_t)r < iov[1]) break;
@@ -129,171 +222,117 @@ int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return total;
 }
 
-/* The guest path at PATH_ADDR relative to DIRFD, resolved in the virtual tree (vfs.c):
- * its GB_VFS_* type with the absolute path in ABS, or -errno. */
-static int resolve(gb_machine *m, uint64_t dirfd, uint64_t path_addr, char *abs, size_t cap) {
-  char path[4096];
-  if (gb_read_str(m, path_addr, path, sizeof path) < 0) return -EFAULT_LINUX;
-  return gb_vfs_resolve(m, (int32_t)dirfd, path, abs, cap);
-}
-
-static int64_t do_open(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t flags,
-                       cJSON *ev) {
-  char path[4096];
-  int t = resolve(m, dirfd, path_addr, path, sizeof path);
-  if (t < 0) return t;
-  if (t == GB_VFS_NONE) return (flags & O_CREAT_LINUX) ? -EACCES_LINUX : -ENOENT_LINUX; /* no new files */
-  if ((flags & O_DIRECTORY_LINUX) && t != GB_VFS_DIR) return -ENOTDIR_LINUX;
-  if (t == GB_VFS_DIR) {
-    if ((flags & O_ACCMODE_LINUX) != 0) return -EISDIR_LINUX;
-    int fd = gb_fd_alloc(m);
-    if (fd < 0) return fd;
-    gb_fd *f = &m->files.fds[fd];
-    memset(f, 0, sizeof *f);
-    f->kind = FD_DIR;
-    f->flags = (uint32_t)(flags & ~O_CLOEXEC_LINUX);
-    f->fdflags = (flags & O_CLOEXEC_LINUX) ? FD_CLOEXEC_LINUX : 0;
-    f->path = strdup(path);
-    if (!f->path) {
-      f->kind = FD_NONE;
-      return -ENOMEM_LINUX;
-    }
-    if (ev) cJSON_AddBoolToObject(ev, "virtual", 1);
-    return fd;
-  }
-  char *data;
-  size_t len;
-  int r = gb_vfs_open(m, path, &data, &len);
-  if (r < 0) return r;
-  if ((flags & O_ACCMODE_LINUX) != 0) {
-    free(data);
-    return -EACCES_LINUX; /* every virtual file is read-only */
-  }
-  int fd = gb_fd_alloc(m);
-  if (fd < 0) {
-    free(data);
-    return fd;
-  }
-  gb_fd *f = &m->files.fds[fd];
-  memset(f, 0, sizeof *f);
-  f->kind = FD_FILE;
-  f->urandom = r == 1;
-  f->data = data;
-  f->len = len;
-  f->flags = (uint32_t)(flags & ~O_CLOEXEC_LINUX);
-  f->fdflags = (flags & O_CLOEXEC_LINUX) ? FD_CLOEXEC_LINUX : 0;
-  f->path = strdup(path);
-  if (ev) cJSON_AddBoolToObject(ev, "virtual", 1);
-  return fd;
-}
-
-int64_t gb_sys_open(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return do_open(m, (uint64_t)AT_FDCWD_LINUX, a[0], a[1], ev);
-}
-int64_t gb_sys_openat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return do_open(m, a[0], a[1], a[2], ev);
-}
-
 static void release(gb_machine *m, gb_fd *f) {
-  if (f->kind == FD_PIPE_R) m->files.pipes[f->pipe].open_r = 0;
-  if (f->kind == FD_PIPE_W) m->files.pipes[f->pipe].open_w = 0;
+  if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, -1);
+  if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) gb_fs_put(m, f->node);
   free(f->data);
   free(f->ep);
   free(f->path);
   memset(f, 0, sizeof *f);
+  f->node = -1;
 }
 
 int64_t gb_sys_close(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
   release(m, f);
   return 0;
 }
 
 /* Write the guest's struct stat; the trace shows what it was told (the syscall's "out"). */
-static int64_t fill_stat(gb_machine *m, cJSON *ev, uint64_t buf, uint32_t mode, uint64_t size,
-                         uint64_t ino) {
+static int64_t fill_stat(gb_machine *m, cJSON *ev, uint64_t buf, const gb_stat_info *si) {
   unsigned char st[144];
   memset(st, 0, sizeof st);
-  /* struct stat (x86-64): st_dev 0, st_ino 8, st_nlink 16, st_mode 24, st_rdev 40,
-   * st_size 48, st_blksize 56, st_blocks 64; times, uid and gid stay 0 */
-  uint64_t dev = 0x16, nlink = (mode & S_IFMT_LINUX) == S_IFDIR_LINUX ? 2 : 1, blksize = 4096;
-  uint64_t blocks = (size + 511) / 512;
-  uint64_t rdev = (mode & S_IFMT_LINUX) == S_IFCHR_LINUX ? 0x8800 : 0; /* 136:0, /dev/pts/0 */
+  /* struct stat (x86-64): st_dev 0, st_ino 8, st_nlink 16, st_mode 24, st_uid 28,
+   * st_gid 32, st_rdev 40, st_size 48, st_blksize 56, st_blocks 64, st_atim 72,
+   * st_mtim 88, st_ctim 104 */
+  uint64_t dev = 0x16, blksize = 4096, blocks = (si->size + 511) / 512;
+  uint64_t times[6] = {si->atime / 1000000000ULL, si->atime % 1000000000ULL,
+                       si->mtime / 1000000000ULL, si->mtime % 1000000000ULL,
+                       si->ctime / 1000000000ULL, si->ctime % 1000000000ULL};
   memcpy(st + 0, &dev, 8);
-  memcpy(st + 8, &ino, 8);
-  memcpy(st + 16, &nlink, 8);
-  memcpy(st + 24, &mode, 4);
-  memcpy(st + 40, &rdev, 8);
-  memcpy(st + 48, &size, 8);
+  memcpy(st + 8, &si->ino, 8);
+  memcpy(st + 16, &si->nlink, 8);
+  memcpy(st + 24, &si->mode, 4);
+  memcpy(st + 28, &si->uid, 4);
+  memcpy(st + 32, &si->uid, 4); /* gid = uid: 0 or 1000 */
+  memcpy(st + 40, &si->rdev, 8);
+  memcpy(st + 48, &si->size, 8);
   memcpy(st + 56, &blksize, 8);
   memcpy(st + 64, &blocks, 8);
+  memcpy(st + 72, times, sizeof times);
   if (gb_write(m, buf, st, sizeof st) < 0) return -EFAULT_LINUX;
   if (ev) {
     char o[16];
     cJSON *out = cJSON_AddObjectToObject(ev, "out");
-    snprintf(o, sizeof o, "0%o", (unsigned)mode);
+    snprintf(o, sizeof o, "0%o", (unsigned)si->mode);
     cJSON_AddStringToObject(out, "mode", o);
-    cJSON_AddNumberToObject(out, "size", (double)size);
-    cJSON_AddItemToObject(out, "ino", gb_hex(ino));
+    cJSON_AddNumberToObject(out, "size", (double)si->size);
+    cJSON_AddItemToObject(out, "ino", gb_hex(si->ino));
   }
   return 0;
 }
 
+/* The stat of tree node NODE; SIZE (when not -1) overrides its length (generated files
+ * are as long as what vfs.c makes). */
+void gb_node_stat(gb_machine *m, int node, int64_t size, gb_stat_info *si) {
+  static const uint64_t rdev[] = {0, 0x103, 0x105, 0x107, 0x108, 0x109}; /* 1:3 null ... 1:9 urandom */
+  const gb_inode *n = &m->files.nodes[node];
+  static const uint32_t fmt[] = {0, S_IFREG_LINUX, S_IFDIR_LINUX, S_IFLNK_LINUX, S_IFCHR_LINUX};
+  memset(si, 0, sizeof *si);
+  si->mode = fmt[n->type] | n->mode;
+  si->ino = n->ino;
+  si->nlink = n->nlink;
+  si->uid = n->uid;
+  si->rdev = n->type == GB_INO_CHR ? rdev[n->dev] : 0;
+  si->size = size >= 0 ? (uint64_t)size : n->type == GB_INO_DIR ? 4096
+           : n->type == GB_INO_CHR ? 0 : n->len;
+  if (n->type == GB_INO_LNK) si->size = strlen(n->data);
+  si->atime = n->atime;
+  si->mtime = n->mtime;
+  si->ctime = n->ctime;
+}
+
+int64_t gb_put_stat(gb_machine *m, cJSON *ev, uint64_t buf, const gb_stat_info *si) {
+  return fill_stat(m, ev, buf, si);
+}
+
 int64_t gb_sys_fstat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
+  gb_stat_info si;
+  memset(&si, 0, sizeof si);
+  si.nlink = 1;
   switch (f->kind) {
-  case FD_STDIN: case FD_STDOUT: case FD_STDERR:
-    return fill_stat(m, ev, a[1], S_IFCHR_LINUX | 0620, 0, 3 + a[0]); /* a character device, like a tty */
-  case FD_FILE: return fill_stat(m, ev, a[1], f->urandom ? S_IFCHR_LINUX | 0666 : S_IFREG_LINUX | 0444, f->len, gb_vfs_ino(f->path));
-  case FD_DIR: return fill_stat(m, ev, a[1], S_IFDIR_LINUX | 0555, 4096, gb_vfs_ino(f->path));
-  case FD_PIPE_R: case FD_PIPE_W: return fill_stat(m, ev, a[1], S_IFIFO_LINUX | 0600, 0, 200 + a[0]);
-  default: return fill_stat(m, ev, a[1], 0000600, 0, 300 + a[0]);
+  case FD_STDIN: case FD_STDOUT: case FD_STDERR: /* a character device, like a tty */
+    si.mode = S_IFCHR_LINUX | 0620, si.ino = 3 + a[0], si.rdev = 0x8800; /* 136:0, /dev/pts/0 */
+    break;
+  case FD_FILE: case FD_DIR:
+    if (f->node < 0) return -EBADF_LINUX;
+    gb_node_stat(m, f->node, f->data ? (int64_t)f->len : -1, &si);
+    break;
+  case FD_PIPE_R: case FD_PIPE_W: si.mode = S_IFIFO_LINUX | 0600, si.ino = 200 + a[0]; break;
+  default: si.mode = 0000600, si.ino = 300 + a[0]; break;
   }
-}
-
-static int64_t stat_path(gb_machine *m, cJSON *ev, uint64_t dirfd, uint64_t path_addr,
-                         uint64_t buf) {
-  char path[4096];
-  int t = resolve(m, dirfd, path_addr, path, sizeof path);
-  if (t < 0) return t;
-  if (t == GB_VFS_NONE) return -ENOENT_LINUX;
-  if (t == GB_VFS_DIR) return fill_stat(m, ev, buf, S_IFDIR_LINUX | 0555, 4096, gb_vfs_ino(path));
-  char *data;
-  size_t len;
-  int r = gb_vfs_open(m, path, &data, &len);
-  if (r < 0) return r;
-  free(data);
-  return fill_stat(m, ev, buf, r == 1 ? S_IFCHR_LINUX | 0666 : S_IFREG_LINUX | 0444, len, gb_vfs_ino(path));
-}
-
-int64_t gb_sys_stat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return stat_path(m, ev, (uint64_t)AT_FDCWD_LINUX, a[0], a[1]);
-}
-
-int64_t gb_sys_newfstatat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  char c = 1;
-  if ((a[3] & AT_EMPTY_PATH_LINUX) && gb_read(m, a[1], &c, 1) == 0 && c == 0) {
-    uint64_t b[2] = {a[0], a[2]};
-    return gb_sys_fstat(m, b, ev);
-  }
-  return stat_path(m, ev, a[0], a[1], a[2]);
+  return fill_stat(m, ev, a[1], &si);
 }
 
 int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
   if (f->kind == FD_DIR) { /* a position in the listing: only a rewind or a return */
     if (a[2] != 0 || (int64_t)a[1] < 0) return -EINVAL_LINUX;
     f->pos = (size_t)a[1];
     return (int64_t)a[1];
   }
-  if (f->kind != FD_FILE || f->urandom) return -ESPIPE_LINUX;
+  if (fd_dev(m, f)) return 0; /* devices: every position is 0 */
+  if (!seekable(m, f)) return -ESPIPE_LINUX;
+  size_t len;
+  file_bytes(m, f, &len);
   int64_t base = a[2] == SEEK_SET_LINUX ? 0 : a[2] == SEEK_CUR_LINUX ? (int64_t)f->pos
-                 : a[2] == SEEK_END_LINUX ? (int64_t)f->len : -1;
+                 : a[2] == SEEK_END_LINUX ? (int64_t)len : -1;
   if (base < 0) return -EINVAL_LINUX;
   int64_t np = base + (int64_t)a[1];
   if (np < 0) return -EINVAL_LINUX;
@@ -301,6 +340,7 @@ int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return np;
 }
 
+/* A copy of F at slot TO (its own offset: goboot's descriptions are not shared). */
 static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
   gb_fd *t = &m->files.fds[to];
   if (t->kind != FD_NONE) release(m, t);
@@ -308,6 +348,8 @@ static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
   t->data = NULL;
   t->ep = NULL;
   t->path = f->path ? strdup(f->path) : NULL;
+  if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) m->files.nodes[f->node].opens++;
+  if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, 1);
   if (f->data) {
     t->data = malloc(f->len ? f->len : 1);
     if (!t->data) return -ENOMEM_LINUX;
@@ -324,7 +366,7 @@ static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
 
 int64_t gb_sys_fcntl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
   switch (a[1]) {
   case F_DUPFD_LINUX: case F_DUPFD_CLOEXEC_LINUX: {
@@ -336,6 +378,12 @@ int64_t gb_sys_fcntl(gb_machine *m, const uint64_t *a, cJSON *ev) {
       }
     return -EMFILE_LINUX;
   }
+  case F_GETPIPE_SZ_LINUX:
+    if (f->kind != FD_PIPE_R && f->kind != FD_PIPE_W) return -EBADF_LINUX;
+    return (int64_t)m->files.pipes[f->pipe].cap;
+  case F_SETPIPE_SZ_LINUX:
+    if (f->kind != FD_PIPE_R && f->kind != FD_PIPE_W) return -EBADF_LINUX;
+    return gb_pipe_resize(m, f->pipe, (uint32_t)a[2]);
   case F_GETFD_LINUX: return f->fdflags;
   case F_SETFD_LINUX: f->fdflags = (int)(a[2] & FD_CLOEXEC_LINUX); return 0;
   case F_GETFL_LINUX: /* the standard streams look like a terminal opened O_RDWR */
@@ -349,114 +397,12 @@ int64_t gb_sys_fcntl(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 int64_t gb_sys_ioctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  return getfd(m, a[0]) ? -ENOTTY_LINUX : -EBADF_LINUX;
-}
-
-static int64_t exists(gb_machine *m, uint64_t dirfd, uint64_t path_addr) {
-  char path[4096];
-  int t = resolve(m, dirfd, path_addr, path, sizeof path);
-  return t < 0 ? t : t == GB_VFS_NONE ? -ENOENT_LINUX : t;
-}
-
-/* mode: R_OK 4, W_OK 2, X_OK 1. The tree is root's and read-only: uid 1000 may read
- * everything, search the directories, write nothing (the urandom devices are 0666). */
-static int64_t access_mode(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t mode) {
-  if (mode & ~(uint64_t)(R_OK_LINUX | W_OK_LINUX | X_OK_LINUX)) return -EINVAL_LINUX;
-  int64_t t = exists(m, dirfd, path_addr);
-  if (t < 0) return t;
-  if ((mode & W_OK_LINUX) && t != GB_VFS_CHR) return -EACCES_LINUX;
-  if ((mode & X_OK_LINUX) && t != GB_VFS_DIR) return -EACCES_LINUX;
-  return 0;
-}
-
-int64_t gb_sys_access(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
-  return access_mode(m, (uint64_t)AT_FDCWD_LINUX, a[0], a[1]);
-}
-int64_t gb_sys_faccessat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
-  return access_mode(m, a[0], a[1], a[2]);
-}
-/* The executable's path as the kernel's d_path would give it: AT_EXECFN (the path
- * execve was given) made absolute against the working directory "/", with ".", ".."
- * and repeated slashes folded. Read from the stack image goboot built, not from guest
- * memory, which the guest may have changed. */
-static size_t exe_path(gb_machine *m, char *out, size_t cap) {
-  const gb_stack *st = m->stack;
-  const char *fn = "";
-  if (st->execfn_addr >= st->base && st->execfn_addr < st->base + st->size)
-    fn = (const char *)st->bytes + (st->execfn_addr - st->base);
-  size_t len = 0, avail = st->base + st->size - st->execfn_addr;
-  for (const char *p = fn; *p && (size_t)(p - fn) < avail;) {
-    while (*p == '/') p++;
-    const char *e = p;
-    while (*e && *e != '/') e++;
-    size_t cl = (size_t)(e - p);
-    if (cl == 2 && p[0] == '.' && p[1] == '.') {
-      while (len > 0 && out[len - 1] != '/') len--;
-      if (len > 0) len--;
-    } else if (cl && !(cl == 1 && p[0] == '.') && len + 1 + cl < cap) {
-      out[len++] = '/';
-      memcpy(out + len, p, cl);
-      len += cl;
-    }
-    p = e;
-  }
-  if (len == 0) out[len++] = '/';
-  out[len] = 0;
-  return len;
-}
-
-/* /proc/self/exe is the only symlink; every other virtual path is not one (EINVAL). */
-static int64_t do_readlink(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t buf,
-                           uint64_t bufsiz, cJSON *ev) {
-  char abs[4096];
-  int t = resolve(m, dirfd, path_addr, abs, sizeof abs);
-  if (t < 0) return t;
-  if (strcmp(abs, "/proc/self/exe") != 0) return t == GB_VFS_NONE ? -ENOENT_LINUX : -EINVAL_LINUX;
-  if ((int64_t)bufsiz <= 0) return -EINVAL_LINUX;
-  char target[4096];
-  size_t n = exe_path(m, target, sizeof target);
-  if (ev) cJSON_AddStringToObject(ev, "target", target);
-  if (n > bufsiz) n = bufsiz; /* readlink truncates silently */
-  return gb_write(m, buf, target, n) < 0 ? -EFAULT_LINUX : (int64_t)n;
-}
-
-int64_t gb_sys_readlink(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return do_readlink(m, (uint64_t)AT_FDCWD_LINUX, a[0], a[1], a[2], ev);
-}
-int64_t gb_sys_readlinkat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return do_readlink(m, a[0], a[1], a[2], a[3], ev);
-}
-
-/* The working directory is the virtual root, always (no chdir). */
-int64_t gb_sys_getcwd(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
-  if (a[1] < 2) return -ERANGE_LINUX;
-  return gb_write(m, a[0], "/", 2) < 0 ? -EFAULT_LINUX : 2;
-}
-
-/* Nothing can be created: an existing name is EEXIST, otherwise its (existing, virtual)
- * parent directory is root's and not writable by uid 1000: EACCES. */
-static int64_t do_mkdir(gb_machine *m, uint64_t dirfd, uint64_t path_addr) {
-  char path[4096];
-  int t = resolve(m, dirfd, path_addr, path, sizeof path);
-  if (t < 0) return t; /* a missing or non-directory parent */
-  return t == GB_VFS_NONE ? -EACCES_LINUX : -EEXIST_LINUX;
-}
-
-int64_t gb_sys_mkdir(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
-  return do_mkdir(m, (uint64_t)AT_FDCWD_LINUX, a[0]);
-}
-int64_t gb_sys_mkdirat(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
-  return do_mkdir(m, a[0], a[1]);
+  return gb_getfd(m, a[0]) ? -ENOTTY_LINUX : -EBADF_LINUX;
 }
 
 int64_t gb_sys_dup(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
   int to = gb_fd_alloc(m);
   return to < 0 ? to : dup_to(m, f, to);
@@ -464,7 +410,7 @@ int64_t gb_sys_dup(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 int64_t gb_sys_dup3(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f || a[1] >= GB_MAX_FDS) return -EBADF_LINUX;
   if (a[0] == a[1]) return -EINVAL_LINUX;
   int64_t r = dup_to(m, f, (int)a[1]);
@@ -474,7 +420,7 @@ int64_t gb_sys_dup3(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 int64_t gb_sys_dup2(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f || a[1] >= GB_MAX_FDS) return -EBADF_LINUX;
   if (a[0] == a[1]) return (int64_t)a[1];
   return dup_to(m, f, (int)a[1]);
@@ -482,7 +428,7 @@ int64_t gb_sys_dup2(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 int64_t gb_sys_pipe2(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  if (m->files.npipes >= GB_MAX_PIPES) return -ENFILE_LINUX;
+  if (a[1] & ~(uint64_t)(O_NONBLOCK_LINUX | O_CLOEXEC_LINUX)) return -EINVAL_LINUX; /* no O_DIRECT */
   int r = gb_fd_alloc(m);
   if (r < 0) return r;
   m->files.fds[r].kind = FD_PIPE_R; /* reserve before looking for the second */
@@ -496,11 +442,14 @@ int64_t gb_sys_pipe2(gb_machine *m, const uint64_t *a, cJSON *ev) {
     m->files.fds[r].kind = FD_NONE;
     return -EFAULT_LINUX;
   }
-  int p = m->files.npipes++;
-  memset(&m->files.pipes[p], 0, sizeof m->files.pipes[p]);
-  m->files.pipes[p].open_r = m->files.pipes[p].open_w = 1;
+  int p = gb_pipe_new(m);
+  if (p < 0) {
+    m->files.fds[r].kind = FD_NONE;
+    return p;
+  }
   gb_fd *fr = &m->files.fds[r], *fw = &m->files.fds[w];
   memset(fw, 0, sizeof *fw);
+  fw->node = fr->node = -1;
   fr->kind = FD_PIPE_R;
   fw->kind = FD_PIPE_W;
   fr->pipe = fw->pipe = p;
@@ -521,6 +470,7 @@ static gb_fd *fd_new(gb_machine *m, gb_fd_kind kind, uint64_t flags, int *fd) {
   if ((*fd = gb_fd_alloc(m)) < 0) return NULL;
   gb_fd *f = &m->files.fds[*fd];
   memset(f, 0, sizeof *f);
+  f->node = -1;
   f->kind = kind;
   f->fdflags = (flags & O_CLOEXEC_LINUX) ? FD_CLOEXEC_LINUX : 0;
   return f;
@@ -551,15 +501,17 @@ int64_t gb_sys_epoll_create(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 int64_t gb_sys_epoll_ctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *e = getfd(m, a[0]);
-  if (!e || !getfd(m, a[2])) return -EBADF_LINUX;
-  if (e->kind != FD_EPOLL) return -EINVAL_LINUX;
+  gb_fd *e = gb_getfd(m, a[0]);
+  gb_fd *t = gb_getfd(m, a[2]);
+  if (!e || !t) return -EBADF_LINUX;
+  if (e->kind != FD_EPOLL || t == e) return -EINVAL_LINUX;
+  if (t->kind == FD_FILE || t->kind == FD_DIR) return -EPERM_LINUX; /* as Linux: files do not poll */
   int idx = -1;
   for (int i = 0; i < e->nep; i++)
     if (e->ep[i].fd == (int)a[2]) idx = i;
   unsigned char raw[12];
   if (a[1] != 2 && gb_read(m, a[3], raw, sizeof raw) < 0) return -EFAULT_LINUX;
-  gb_epoll_ent ent = {(int)a[2], 0, 0};
+  gb_epoll_ent ent = {(int)a[2], 0, 0, (uint64_t)-1};
   memcpy(&ent.events, raw, 4);
   memcpy(&ent.data, raw + 4, 8);
   switch (a[1]) {
@@ -583,23 +535,34 @@ int64_t gb_sys_epoll_ctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   }
 }
 
-static int readable(gb_machine *m, int fd) {
-  gb_fd *f = getfd(m, (uint64_t)fd);
+/* What FD is ready for, as EPOLL*_LINUX bits; *GEN: its pipe's generation (0 else). */
+static uint32_t ready(gb_machine *m, int fd, uint64_t *gen) {
+  gb_fd *f = gb_getfd(m, (uint64_t)fd);
+  *gen = 0;
   if (!f) return 0;
-  if (f->kind == FD_PIPE_R) return m->files.pipes[f->pipe].len > 0 || !m->files.pipes[f->pipe].open_w;
-  if (f->kind == FD_EVENTFD) return f->counter > 0;
+  if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) {
+    *gen = m->files.pipes[f->pipe].gen;
+    return gb_pipe_ready(m, f->pipe, f->kind == FD_PIPE_W);
+  }
+  if (f->kind == FD_EVENTFD) return (f->counter > 0 ? EPOLLIN_LINUX : 0) | EPOLLOUT_LINUX;
   return 0;
 }
 
 int64_t gb_sys_epoll_pwait(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  gb_fd *e = getfd(m, a[0]);
+  gb_fd *e = gb_getfd(m, a[0]);
   if (!e) return -EBADF_LINUX;
   if (e->kind != FD_EPOLL || (int64_t)a[2] <= 0) return -EINVAL_LINUX;
   int n = 0;
   for (int i = 0; i < e->nep && n < (int)a[2]; i++) {
-    if (!(e->ep[i].events & EPOLLIN_LINUX) || !readable(m, e->ep[i].fd)) continue;
+    uint64_t gen;
+    uint32_t evs = ready(m, e->ep[i].fd, &gen) &
+                   (e->ep[i].events | EPOLLERR_LINUX | EPOLLHUP_LINUX);
+    if (!evs) continue;
+    if (e->ep[i].events & EPOLLET_LINUX) { /* edge-triggered: once per change */
+      if (e->ep[i].seen == gen) continue;
+      e->ep[i].seen = gen;
+    }
     unsigned char raw[12];
-    uint32_t evs = 1;
     memcpy(raw, &evs, 4);
     memcpy(raw + 4, &e->ep[i].data, 8);
     if (gb_write(m, a[1] + 12u * (unsigned)n, raw, sizeof raw) < 0) return -EFAULT_LINUX;
@@ -613,44 +576,118 @@ int64_t gb_sys_epoll_pwait(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 /* struct linux_dirent64 records { ino, off, reclen, type, name NUL } padded to 8 bytes;
- * f->pos = entries already returned; d_off = the position after the entry. */
+ * f->pos = entries already returned ("." and ".." first, then the directory's entries
+ * in name order); d_off = the position after the entry. */
 int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = getfd(m, a[0]);
+  gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
   if (f->kind != FD_DIR) return -ENOTDIR_LINUX;
-  gb_vfs_dirent ents[24];
-  int n = gb_vfs_list(m, f->path, ents, 24);
   uint64_t used = 0;
-  while (f->pos < (size_t)n) {
-    const gb_vfs_dirent *d = &ents[f->pos];
-    size_t nl = strlen(d->name);
+  for (;;) {
+    const gb_inode *d = &m->files.nodes[f->node];
+    if (d->type != GB_INO_DIR || d->nlink <= 1) break; /* removed: empty */
+    if (f->pos >= (size_t)d->nents + 2) break;
+    const char *name;
+    int node;
+    if (f->pos == 0) name = ".", node = f->node;
+    else if (f->pos == 1) name = "..", node = d->parent;
+    else name = d->ents[f->pos - 2].name, node = d->ents[f->pos - 2].node;
+    const gb_inode *n = &m->files.nodes[node];
+    size_t nl = strlen(name);
     uint16_t reclen = (uint16_t)((19 + nl + 1 + 7) & ~(size_t)7);
     if (used + reclen > a[2]) {
       if (used == 0) return -EINVAL_LINUX; /* the buffer cannot hold one entry */
       break;
     }
-    unsigned char rec[96];
+    unsigned char rec[19 + 256 + 8];
     memset(rec, 0, sizeof rec);
-    char full[4096];
-    if (!strcmp(d->name, ".")) snprintf(full, sizeof full, "%s", f->path);
-    else if (!strcmp(d->name, "..")) {
-      snprintf(full, sizeof full, "%s", f->path);
-      char *s = strrchr(full, '/');
-      if (s == full) s[1] = 0;
-      else if (s) *s = 0;
-    } else snprintf(full, sizeof full, "%s/%s", strcmp(f->path, "/") ? f->path : "", d->name);
-    uint64_t ino = gb_vfs_ino(full), off = f->pos + 1;
+    uint64_t ino = n->ino, off = f->pos + 1;
     memcpy(rec, &ino, 8);
     memcpy(rec + 8, &off, 8);
     memcpy(rec + 16, &reclen, 2);
     /* /proc/self/exe is listed as the symlink it is on Linux */
-    rec[18] = d->type == GB_VFS_DIR ? DT_DIR_LINUX : d->type == GB_VFS_CHR ? DT_CHR_LINUX
-            : !strcmp(full, "/proc/self/exe") ? DT_LNK_LINUX : DT_REG_LINUX;
-    memcpy(rec + 19, d->name, nl);
+    rec[18] = n->type == GB_INO_DIR ? DT_DIR_LINUX : n->type == GB_INO_CHR ? DT_CHR_LINUX
+            : n->type == GB_INO_LNK || n->gen == GB_GEN_EXE ? DT_LNK_LINUX : DT_REG_LINUX;
+    memcpy(rec + 19, name, nl);
     if (gb_write(m, a[1] + used, rec, reclen) < 0) return used ? (int64_t)used : -EFAULT_LINUX;
     used += reclen;
     f->pos++;
   }
   return (int64_t)used;
+}
+
+int64_t gb_sys_fchmod(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = gb_getfd(m, a[0]);
+  if (!f) return -EBADF_LINUX;
+  if ((f->kind != FD_FILE && f->kind != FD_DIR) || f->node < 0) return -EPERM_LINUX;
+  return gb_chmod_node(m, f->node, (uint32_t)a[1]);
+}
+
+int64_t gb_sys_fstatfs(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if (!gb_getfd(m, a[0])) return -EBADF_LINUX;
+  return gb_put_statfs(m, a[1]);
+}
+
+/* poll/ppoll: struct pollfd { int fd; short events, revents; }. POLLIN/POLLOUT/POLLERR/
+ * POLLHUP have epoll's bit values. Regular files and devices are always ready; a wait
+ * with no deadline re-runs when a pipe changes, one with a deadline returns 0 when it
+ * passes or something changes. */
+static uint32_t poll_ready(gb_machine *m, int fd) {
+  gb_fd *f = gb_getfd(m, (uint64_t)fd);
+  uint64_t gen;
+  if (!f) return 0x20; /* POLLNVAL */
+  switch (f->kind) {
+  case FD_FILE: case FD_DIR: return EPOLLIN_LINUX | EPOLLOUT_LINUX;
+  case FD_STDIN: return EPOLLIN_LINUX;
+  case FD_STDOUT: case FD_STDERR: return EPOLLOUT_LINUX;
+  default: return ready(m, fd, &gen);
+  }
+}
+
+static int64_t do_poll(gb_machine *m, uint64_t fds, uint64_t nfds, int64_t timeout_ns,
+                       int nr, cJSON *ev) {
+  if (nfds > GB_MAX_FDS) return -EINVAL_LINUX;
+  int64_t n = 0;
+  for (uint64_t i = 0; i < nfds; i++) {
+    unsigned char pfd[8];
+    if (gb_read(m, fds + 8 * i, pfd, 8) < 0) return -EFAULT_LINUX;
+    int32_t fd;
+    uint16_t events, revents = 0;
+    memcpy(&fd, pfd, 4);
+    memcpy(&events, pfd + 4, 2);
+    if (fd >= 0)
+      revents = (uint16_t)(poll_ready(m, fd) & (events | EPOLLERR_LINUX | EPOLLHUP_LINUX | 0x20));
+    memcpy(pfd + 6, &revents, 2);
+    if (gb_write(m, fds + 8 * i + 6, pfd + 6, 2) < 0) return -EFAULT_LINUX;
+    n += revents != 0;
+  }
+  if (n > 0 || timeout_ns == 0) return n;
+  if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
+  if (timeout_ns < 0) {
+    if (ev) cJSON_AddBoolToObject(ev, "restarts", 1);
+    return restart(m, nr);
+  }
+  gb_block(m, TH_EPOLL, gb_now_ns(m) + (uint64_t)timeout_ns);
+  return 0;
+}
+
+int64_t gb_sys_poll(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  int64_t ms = (int32_t)a[2];
+  int64_t r = do_poll(m, a[0], a[1], ms < 0 ? -1 : ms * 1000000, 7, ev);
+  m->files.restarting = 0;
+  return r;
+}
+
+int64_t gb_sys_ppoll(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  uint64_t ns = 0;
+  if (a[2]) {
+    int64_t r = gb_read_timespec(m, a[2], &ns);
+    if (r < 0) return r;
+  }
+  int64_t r = do_poll(m, a[0], a[1], a[2] ? (int64_t)ns : -1, 271, ev);
+  m->files.restarting = 0;
+  return r;
 }

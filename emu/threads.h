@@ -8,7 +8,8 @@
 
 #include "common.h"
 
-typedef enum gb_th_state { TH_RUN, TH_FUTEX, TH_SLEEP, TH_EPOLL, TH_EXITED } gb_th_state;
+/* TH_PIPE: blocked in a pipe read/write that re-runs when woken (sys_file.c rewinds RIP) */
+typedef enum gb_th_state { TH_RUN, TH_FUTEX, TH_SLEEP, TH_EPOLL, TH_EXITED, TH_PIPE } gb_th_state;
 
 typedef struct gb_thread {
   int tid;

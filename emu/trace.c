@@ -139,6 +139,7 @@ void gb_trace_finish(gb_machine *m) {
     for (int i = 0; i < m->watch.nms; i++)
       if (m->watch.ms[i].order == k) cJSON_AddItemToArray(reached, cJSON_CreateString(m->watch.ms[i].name));
   tls_summary(m, sum);
+  gb_files_summary(m, sum); /* "stdin" when the guest read fd 0 (stdin.c) */
   cJSON_AddNumberToObject(sum, "events_dropped", (double)m->trace.dropped_events);
   cJSON *out = cJSON_AddObjectToObject(m->trace.root, "output");
   cJSON_AddItemToObject(out, "stdout", output_string(m->trace.out[1] ? m->trace.out[1] : "", m->trace.out_len[1]));

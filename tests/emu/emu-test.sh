@@ -113,9 +113,98 @@ fault)
   [ "$(field rcx)" = 0x2a ] || fail "rcx $(field rcx): the instructions before the load did not run"
   [ "$(field rdx)" != 0x1 ] || fail "rdx is 1: the instruction after the load ran"
   grep -q 'read of unmapped 0x1008' "$tmp/trace.json" || fail "the message does not name the address" ;;
+fsops)
+  # The in-memory tree (emu/fstree.c, sys_path.c): what a CLI does with $HOME/.cache,
+  # temp files, links, times, directories and devices prints what a native run prints
+  # (natively in this test's fresh mktemp -d directory, nowhere else).
+  need "$emuprogs/fsops"
+  mkdir "$tmp/home" || fail "mkdir"
+  HOME="$tmp/home" "$emuprogs/fsops" >"$tmp/native" 2>&1 || fail "native run failed"
+  run "$emuprogs/fsops" --env HOME=/tmp/home
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  grep -Eq '"created":[[:space:]]*true' "$tmp/trace.json" || fail "no created file in the trace"
+  # nothing the guest wrote reached the host
+  [ -z "$(ls -A "$tmp/home")" ] || fail "native home not cleaned"
+  [ ! -e /tmp/home/.cache/app ] || fail "a guest path exists on the host" ;;
+fsbudget)
+  # --max-fs bounds the tree: writes past it are ENOSPC; removing the file frees it.
+  need "$emuprogs/fsops"
+  run_args "$emuprogs/fsops" --max-fs 1000000 -- fill /tmp/big
+  expect_rc 0
+  grep -q '^filled [0-9]*: no space left on device$' "$tmp/out" || { cat "$tmp/out" >&2; fail "no ENOSPC"; }
+  n=$(sed -n 's/^filled \([0-9]*\):.*/\1/p' "$tmp/out")
+  [ "$n" -le 1000000 ] && [ "$n" -gt 900000 ] || fail "filled $n bytes with a 1000000-byte budget"
+  grep -q '^after remove: 65536 ok$' "$tmp/out" || { cat "$tmp/out" >&2; fail "space not given back"; } ;;
+pipes)
+  # Pipes (emu/pipe.c): 64 KiB buffers, blocking ends that wait in the scheduler and
+  # re-run, EOF/EPIPE/EAGAIN, F_SETPIPE_SZ, poll, more than 16 at once: as natively.
+  need "$emuprogs/pipes"
+  "$emuprogs/pipes" >"$tmp/native" 2>&1 || fail "native run failed"
+  run "$emuprogs/pipes"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  grep -Eq '"restarts":[[:space:]]*true' "$tmp/trace.json" || fail "no blocking pipe call re-ran" ;;
+stdin)
+  # fd 0 (emu/stdin.c): gofmt formats what goboot's stdin or --stdin FILE holds, as the
+  # native gofmt does; the summary has the bytes' count and sha256; a recording keeps
+  # the bytes, so the replay needs no stdin; --stdin none is EOF at once.
+  gofmt=/usr/lib/go-1.19/bin/gofmt
+  need "$gofmt"
+  printf 'package main\nimport "fmt"\nfunc main(){\nfmt.Println( "hi" )\n}\n' >"$tmp/main.go"
+  "$gofmt" <"$tmp/main.go" >"$tmp/native" || fail "native gofmt failed"
+  run "$gofmt" <"$tmp/main.go"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "gofmt < file differs from native"; }
+  sha=$(sha256sum <"$tmp/main.go" | cut -d' ' -f1)
+  size=$(wc -c <"$tmp/main.go")
+  tr -d ' \t\n' <"$tmp/trace.json" | grep -q "\"stdin\":{\"bytes\":$size,\"sha256\":\"$sha\"}" ||
+    fail "summary.stdin is not {bytes $size, sha256 $sha}"
+  run "$gofmt" --stdin "$tmp/main.go" </dev/null
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || fail "--stdin FILE differs from native"
+  run "$gofmt" --stdin none <"$tmp/main.go"
+  expect_rc 0
+  [ ! -s "$tmp/out" ] || fail "--stdin none still read the input"
+  "$goboot" record --quiet -o "$tmp/rec.json" "$gofmt" <"$tmp/main.go" || fail "record failed"
+  "$goboot" replay "$tmp/rec.json" </dev/null >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without stdin diverged"; } ;;
+mount)
+  # --mount HOST:GUEST (cli/mounts.c, emu/fstree.c): a read-only copy the guest reads
+  # (symlinks resolved in its tree) and cannot change (EROFS); a recording keeps the
+  # bytes, so the replay works once the host files are gone.
+  need "$emuprogs/fsops"
+  mkdir -p "$tmp/src/sub" && printf 'mounted bytes\n' >"$tmp/src/sub/data.txt" &&
+    ln -s sub/data.txt "$tmp/src/link" || fail "setup"
+  run_args "$emuprogs/fsops" --mount "$tmp/src:/work/src" -- mount /work/src
+  expect_rc 0
+  cat >"$tmp/want" <<'EOF_WANT'
+listing: link:l sub:d
+read: "mounted bytes\n" ok
+through link: "mounted bytes\n" ok
+readlink: sub/data.txt ok
+open for write: read-only file system
+create: read-only file system
+mkdir: read-only file system
+remove: read-only file system
+chmod: read-only file system
+rename out: read-only file system
+EOF_WANT
+  cmp "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" >&2; fail "stdout differs"; }
+  # --cwd: relative paths start there (a made directory for one that is missing)
+  run_args "$emuprogs/fsops" --mount "$tmp/src:/work/src" --cwd /work/src -- mount .
+  expect_rc 0
+  cmp "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" >&2; fail "--cwd: stdout differs"; }
+  run_args "$emuprogs/fsops" --cwd /home/me/proj --max-fs 200000 -- fill big
+  expect_rc 0
+  grep -q '^after remove: 65536 ok$' "$tmp/out" || { cat "$tmp/out" >&2; fail "--cwd to a new directory"; }
+  "$goboot" record --quiet -o "$tmp/rec.json" --cwd /work/src --mount "$tmp/src:/work/src" "$emuprogs/fsops" mount . ||
+    fail "record failed"
+  rm -rf "$tmp/src"
+  "$goboot" replay "$tmp/rec.json" >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without the host files diverged"; } ;;
 vfsdir)
-  # The virtual tree (emu/vfs.c): cwd "/", directories above the virtual files listed by
-  # getdents64, Linux path resolution, a read-only tree (mkdir/create EACCES), prctl names.
+  # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
+  # getdents64, Linux path resolution, root's read-only system directories (mkdir/create
+  # EACCES for uid 1000), prctl names.
   # The errno lines were checked against a native run as uid 65534 (same errnos where
   # the host's tree agrees; the host kernel lacks CONFIG_ANON_VMA_NAME: EINVAL there).
   need "$goprogs/vfsdir"; run "$goprogs/vfsdir"
@@ -131,9 +220,9 @@ stat "/proc/version/": not a directory
 stat "/proc/version/x": not a directory
 stat "/nope/x": no such file or directory
 stat "/sys/kernel/mm": dr-xr-xr-x dir=true
-readdir /: ok [dev:d proc:d sys:d]
+readdir /: ok [dev:d home:d proc:d root:d sys:d tmp:d]
 readdir /proc/self: ok [auxv:f exe:f]
-readdir /dev: ok [random:c urandom:c]
+readdir /dev: ok [full:c null:c random:c urandom:c zero:c]
 readdir /proc/version: not a directory []
 read relative: 115 bytes ok
 open dir: ok

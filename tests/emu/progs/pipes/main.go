@@ -1,0 +1,168 @@
+// pipes: os.Pipe through the netpoller, raw blocking pipes between goroutines, pipe
+// sizes, EOF, EPIPE, EAGAIN and many pipes at once; printed so a native run and goboot
+// can be compared (tests/emu/emu-test.sh pipes).
+package main
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+func e(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	var en syscall.Errno
+	if errors.As(err, &en) {
+		return en.Error()
+	}
+	return err.Error()
+}
+
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7 + i/251)
+	}
+	return b
+}
+
+func main() {
+	// 256 KiB through os.Pipe from a goroutine (non-blocking ends, epoll waits)
+	r, w, err := os.Pipe()
+	if err != nil {
+		fmt.Println("pipe:", e(err))
+		return
+	}
+	want := pattern(256 << 10)
+	go func() {
+		n, err := w.Write(want)
+		if err != nil || n != len(want) {
+			fmt.Println("writer:", n, e(err))
+		}
+		w.Close()
+	}()
+	got, err := io.ReadAll(r)
+	fmt.Printf("os.Pipe: %d bytes %s same=%v\n", len(got), e(err), sha256.Sum256(got) == sha256.Sum256(want))
+	r.Close()
+
+	// raw blocking pipe: the writer blocks when it is full, the reader when it is empty
+	var p [2]int
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+		fmt.Println("pipe2:", e(err))
+		return
+	}
+	sz, _, en := syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[0]), 1032, 0)
+	fmt.Printf("F_GETPIPE_SZ: %d %s\n", sz, e(errnoOrNil(en)))
+	done := make(chan int)
+	go func() {
+		data := pattern(200 << 10)
+		off := 0
+		for off < len(data) {
+			n, err := syscall.Write(p[1], data[off:])
+			if err != nil {
+				fmt.Println("raw write:", e(err))
+				break
+			}
+			off += n
+		}
+		syscall.Close(p[1])
+		done <- off
+	}()
+	h := sha256.New()
+	total := 0
+	buf := make([]byte, 10000)
+	for {
+		n, err := syscall.Read(p[0], buf)
+		if err != nil {
+			fmt.Println("raw read:", e(err))
+			break
+		}
+		if n == 0 {
+			break
+		}
+		h.Write(buf[:n])
+		total += n
+	}
+	wrote := <-done
+	ws := sha256.Sum256(pattern(200 << 10))
+	fmt.Printf("raw: wrote %d read %d same=%v\n", wrote, total, string(h.Sum(nil)) == string(ws[:]))
+	syscall.Close(p[0])
+
+	// sizes, EAGAIN, EPIPE
+	if err := syscall.Pipe2(p[:], syscall.O_NONBLOCK); err != nil {
+		fmt.Println("pipe2:", e(err))
+		return
+	}
+	sz, _, en = syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[1]), 1031, 1<<20)
+	fmt.Printf("F_SETPIPE_SZ 1M: %d %s\n", sz, e(errnoOrNil(en)))
+	_, _, en = syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[1]), 1031, 1<<30)
+	fmt.Printf("F_SETPIPE_SZ 1G: %s\n", e(errnoOrNil(en)))
+	sz, _, en = syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[1]), 1031, 5000)
+	fmt.Printf("F_SETPIPE_SZ 5000: %d %s\n", sz, e(errnoOrNil(en)))
+	_, err = syscall.Read(p[0], buf)
+	fmt.Printf("empty non-blocking read: %s\n", e(err))
+	n, err := syscall.Write(p[1], pattern(20000))
+	fmt.Printf("write into 8 KiB: %d %s\n", n, e(err))
+	_, err = syscall.Write(p[1], []byte("x"))
+	fmt.Printf("full non-blocking write: %s\n", e(err))
+	syscall.Close(p[0])
+	_, err = syscall.Write(p[1], []byte("x"))
+	fmt.Printf("no reader: %s\n", e(err))
+	syscall.Close(p[1])
+
+	// EOF after the last writer closes, even with a dup of it closed first
+	r, w, _ = os.Pipe()
+	w2fd, _ := syscall.Dup(int(w.Fd()))
+	w.Write([]byte("hi"))
+	w.Close()
+	syscall.Write(w2fd, []byte(" there"))
+	syscall.Close(w2fd)
+	got, err = io.ReadAll(r)
+	fmt.Printf("after both writers closed: %q %s\n", got, e(err))
+	r.Close()
+
+	// poll readiness: an empty pipe is writable, not readable; with data, readable
+	syscall.Pipe2(p[:], 0)
+	pfd := [2]struct {
+		fd             int32
+		events, revent int16
+	}{{int32(p[0]), 1, 0}, {int32(p[1]), 4, 0}}
+	n1, _, _ := syscall.Syscall(syscall.SYS_POLL, uintptr(unsafe.Pointer(&pfd[0])), 2, 0)
+	fmt.Printf("poll empty: %d in=%d out=%d\n", n1, pfd[0].revent, pfd[1].revent)
+	syscall.Write(p[1], []byte("x"))
+	n1, _, _ = syscall.Syscall(syscall.SYS_POLL, uintptr(unsafe.Pointer(&pfd[0])), 2, 0)
+	fmt.Printf("poll data: %d in=%d out=%d\n", n1, pfd[0].revent, pfd[1].revent)
+	syscall.Close(p[1])
+	syscall.Read(p[0], buf)
+	n1, _, _ = syscall.Syscall(syscall.SYS_POLL, uintptr(unsafe.Pointer(&pfd[0])), 1, 0)
+	fmt.Printf("poll no writer: %d in=%d\n", n1, pfd[0].revent)
+	syscall.Close(p[0])
+
+	// more pipes than the old limit of 16
+	var files []*os.File
+	for i := 0; i < 60; i++ {
+		r, w, err := os.Pipe()
+		if err != nil {
+			fmt.Println("pipe", i, e(err))
+			break
+		}
+		files = append(files, r, w)
+	}
+	fmt.Printf("open pipes: %d\n", len(files)/2)
+	for _, f := range files {
+		f.Close()
+	}
+}
+
+func errnoOrNil(en syscall.Errno) error {
+	if en == 0 {
+		return nil
+	}
+	return en
+}
