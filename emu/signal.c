@@ -342,25 +342,60 @@ static int try_deliver(gb_machine *m) {
   return deliver(m, &f) == 0;
 }
 
-gb_machine *gb_replay_to_fault(gb_machine *m) {
-  if (!m->fault.in_block || !m->sched.nth) return NULL;
-  gb_sigpoint p = {m->count.tinsns - m->count.last_block_icount, m->count.last_block, m->count.last_block_end,
-                   m->fault.bad_addr, gb_cur(m)->tid};
-  gb_sigpoint *pts = malloc(((size_t)m->sig.npts + 1) * sizeof *pts);
-  if (!pts) return NULL;
-  if (m->sig.npts) memcpy(pts, m->sig.pts, (size_t)m->sig.npts * sizeof *pts);
-  pts[m->sig.npts] = p;
+/* Append P to M's delivered data faults: 0 or -1. */
+static int add_point(gb_machine *m, const gb_sigpoint *p) {
+  gb_sigpoint *pts = realloc(m->sig.pts, ((size_t)m->sig.npts + 1) * sizeof *pts);
+  if (!pts) return -1;
+  m->sig.pts = pts;
+  pts[m->sig.npts++] = *p;
+  return 0;
+}
+
+static void twin_close(gb_machine *m) {
+  gb_machine_close(m->sig.twin);
+  m->sig.twin = NULL;
+  m->sig.twin_pending = 0;
+}
+
+void gb_signal_free(gb_machine *m) {
+  twin_close(m);
+  free(m->sig.pts);
+  m->sig.pts = NULL;
+}
+
+static gb_machine *twin_open(gb_machine *m) {
   gb_emu_opts o = m->o;
   o.echo = 0;        /* m has echoed the output already */
   o.exact_insns = 0; /* budgets count per block */
   gb_emu_result res;
   memset(&res, 0, sizeof res);
   gb_machine *l;
-  if (gb_machine_open(&l, m->img, m->stack, &o, &res, NULL, NULL) < 0) {
-    free(pts);
-    return NULL;
+  if (gb_machine_open(&l, m->img, m->stack, &o, &res, NULL, NULL) < 0) return NULL;
+  l->res = m->res;
+  l->o.timeout_s = 0; /* it replays what M ran: M's wall-clock guard is the one */
+  return l;
+}
+
+/* The twin lags M: it stops before each data fault M delivered (its own, without M's
+ * sites, are all in its block), steps to the instruction and delivers it as M did; the
+ * faults delivered in place happen again by themselves. So one new fault replays only
+ * what ran since the last one the twin located, or since the start for the first. */
+gb_machine *gb_replay_to_fault(gb_machine *m) {
+  if (!m->fault.in_block || !m->sched.nth) return NULL;
+  gb_machine *l = m->sig.twin;
+  if (l && (l->count.insns > m->fault.pt.before || l->sig.npts > m->sig.npts)) twin_close(m);
+  l = m->sig.twin;
+  if (!l && !(l = m->sig.twin = twin_open(m))) return NULL;
+  if (m->sig.twin_pending) { /* stopped at the fault it located last: go on from there */
+    m->sig.twin_pending = 0;
+    if (!try_deliver(l)) goto diverged;
   }
+  /* the twin's points: M's (the twin has consumed a prefix of them) and this one */
+  gb_sigpoint *pts = realloc(l->sig.pts, ((size_t)m->sig.npts + 1) * sizeof *pts);
+  if (!pts) goto diverged;
   l->sig.pts = pts;
+  if (m->sig.npts) memcpy(pts, m->sig.pts, (size_t)m->sig.npts * sizeof *pts);
+  pts[m->sig.npts] = m->fault.pt;
   l->sig.npts = m->sig.npts + 1;
   uint64_t user_max = m->o.max_insns;
   for (;;) {
@@ -371,7 +406,7 @@ gb_machine *gb_replay_to_fault(gb_machine *m) {
       if (gb_fault_step(l, next) < 0) break;
       if (++l->sig.next_pt == l->sig.npts) {
         l->o.max_insns = user_max;
-        l->res = m->res;
+        m->sig.twin_pending = 1;
         return l; /* stopped at the fault, exact */
       }
       if (!try_deliver(l)) break;
@@ -380,7 +415,8 @@ gb_machine *gb_replay_to_fault(gb_machine *m) {
     if (l->stop == GB_STOP_FAULT && !l->fault.in_block && try_deliver(l)) continue;
     break;
   }
-  gb_machine_close(l);
+diverged:
+  twin_close(m);
   return NULL;
 }
 
@@ -391,14 +427,25 @@ void gb_machine_run_signals(gb_machine **pm) {
     if (m->stop != GB_STOP_FAULT) return;
     gb_sigfault f;
     if (classify(m, &f) < 0 || !deliverable(m, f.signo)) return;
+    int data = m->fault.pt.end != 0; /* a data fault: faultpc.c says where */
     if (m->fault.in_block) {
       gb_machine *l = gb_replay_to_fault(m);
       if (!l) return; /* diverged: stays a fault, located (or not) as before */
-      l->o.echo = m->o.echo;
-      l->count.wall_start_ns = m->count.wall_start_ns;
-      gb_machine_close(m);
-      *pm = m = l;
+      if (gb_fault_take(m, l) < 0) {
+        /* M's registers are not the replay's: go on in the replay, which has the
+         * points delivered so far and this one, but no twin */
+        m->sig.twin = NULL;
+        m->sig.twin_pending = 0;
+        l->o.echo = m->o.echo;
+        l->o.timeout_s = m->o.timeout_s;
+        l->count.wall_start_ns = m->count.wall_start_ns;
+        gb_machine_close(m);
+        *pm = m = l;
+        data = 0;
+      }
     }
+    /* a replay stops at each data fault delivered, exact (a site) or located */
+    if (data && add_point(m, &m->fault.pt) < 0) return;
     if (!try_deliver(m)) return;
   }
 }
