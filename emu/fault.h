@@ -13,16 +13,23 @@
 #include "signals.h"
 
 /* A located faulting instruction: a fault at PC in a block that starts at BLOCK is
- * exact at once, INDEX instructions into the block. */
+ * exact at once, INDEX instructions into the block, while PC has a site hook. */
 typedef struct gb_fault_site {
   uint64_t block, pc;
   uint32_t index;
-  uc_hook hh;             /* the code hook over pc and the instruction after it (0 when
-                             an earlier site with the same pc has it) */
 } gb_fault_site;
-/* Each hook lengthens the list Unicorn walks for every hooked instruction and every
- * translated one, so there are few (docs/unicorn.md § Where a data fault happened). */
+/* The code hook over a site's PC and the instruction after it. Each one lengthens the
+ * list Unicorn walks for every hooked instruction run and every instruction translated,
+ * and a hooked instruction costs ~100 ns each time it runs: so there are few, and one
+ * that runs GB_FAULT_HOOK_RUNS times without a fault is removed (docs/unicorn.md §
+ * Where a data fault happened). */
+typedef struct gb_fault_hook {
+  uint64_t pc, size;
+  uint64_t runs;          /* calls since it was added or last saw a fault */
+  uc_hook hh;
+} gb_fault_hook;
 #define GB_FAULT_SITES 16
+#define GB_FAULT_HOOK_RUNS 2048
 
 typedef struct gb_fault {
   uc_hook hh_bad;
@@ -36,6 +43,8 @@ typedef struct gb_fault {
   uint32_t exact_index;
   gb_fault_site site[GB_FAULT_SITES];
   int nsites;
+  gb_fault_hook hook[GB_FAULT_SITES];
+  int nhooks, next_evict;  /* full: the oldest hook goes first */
   uint64_t hit_pc, hit_block, hit_tinsns; /* the last site-hook call, and in which block */
   uc_context *loc_ctx;    /* locator only: the CPU state at the faulting instruction */
   int loc_found;

@@ -47,6 +47,27 @@ static const char *access_name(int type) {
   }
 }
 
+static gb_fault_hook *hook_at(gb_fault *f, uint64_t addr) {
+  for (int i = 0; i < f->nhooks; i++)
+    if (addr - f->hook[i].pc <= f->hook[i].size) return &f->hook[i];
+  return NULL;
+}
+
+/* Drop hook I and the sites at its pc. Deleting the hook also drops the translations
+ * made with it (Unicorn's hooked regions), even from inside a hook: it is only marked
+ * deleted until uc_emu_start returns. */
+static void hook_remove(gb_machine *m, int i) {
+  gb_fault *f = &m->fault;
+  uint64_t pc = f->hook[i].pc;
+  uc_hook_del(m->uc, f->hook[i].hh);
+  f->hook[i] = f->hook[--f->nhooks];
+  if (f->next_evict >= f->nhooks) f->next_evict = 0;
+  int n = 0;
+  for (int k = 0; k < f->nsites; k++)
+    if (f->site[k].pc != pc) f->site[n++] = f->site[k];
+  f->nsites = n;
+}
+
 /* Which site the bad access is at, if it is exact: the site hook ran last, in this very
  * block, at the instruction RIP names. The block hook moves tinsns on every block. */
 static const gb_fault_site *exact_site(gb_machine *m) {
@@ -72,6 +93,7 @@ bool gb_hook_bad_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
   m->fault.bad_addr = addr;
   const gb_fault_site *s = exact_site(m);
   if (s) {
+    hook_at(&m->fault, s->pc)->runs = 0;
     m->fault.exact = 1;
     m->fault.exact_pc = s->pc;
     m->fault.exact_index = s->index;
@@ -126,6 +148,8 @@ static void site_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   m->fault.hit_pc = addr;
   m->fault.hit_block = m->count.last_block;
   m->fault.hit_tinsns = m->count.tinsns;
+  gb_fault_hook *h = hook_at(&m->fault, addr);
+  if (h && ++h->runs > GB_FAULT_HOOK_RUNS) hook_remove(m, (int)(h - m->fault.hook));
 }
 
 /* What the faulting machine takes from the locator: all but RIP and RFLAGS must already
@@ -176,24 +200,24 @@ int gb_fault_step(gb_machine *l, const gb_sigpoint *p) {
   return 0;
 }
 
-/* A code hook over PC and the instruction after it, and PC's translations dropped so
- * they are made again with it. */
+/* A site, with a code hook over PC and the instruction after it (PC's translations
+ * dropped so they are made again with it); when all are taken, the oldest goes. */
 static void site_add(gb_machine *m, uint64_t block, uint64_t pc, uint32_t index, uint32_t size) {
   gb_fault *f = &m->fault;
-  if (f->nsites == GB_FAULT_SITES || !size) return;
-  int hooked = 0;
-  for (int i = 0; i < f->nsites; i++) {
-    if (f->site[i].pc == pc && f->site[i].block == block) return;
-    hooked |= f->site[i].pc == pc;
-  }
-  gb_fault_site *s = &f->site[f->nsites];
-  *s = (gb_fault_site){block, pc, index, 0};
-  if (!hooked) {
-    if (uc_hook_add(m->uc, &s->hh, UC_HOOK_CODE, (void *)site_hook, m, pc, pc + size) != UC_ERR_OK)
+  if (!size) return;
+  gb_fault_hook *h = hook_at(f, pc);
+  if (!h || h->pc != pc) {
+    if (f->nhooks == GB_FAULT_SITES) hook_remove(m, f->next_evict++);
+    h = &f->hook[f->nhooks];
+    *h = (gb_fault_hook){pc, size, 0, 0};
+    if (uc_hook_add(m->uc, &h->hh, UC_HOOK_CODE, (void *)site_hook, m, pc, pc + size) != UC_ERR_OK)
       return;
     uc_ctl_remove_cache(m->uc, pc, pc + size + 1);
+    f->nhooks++;
   }
-  f->nsites++;
+  for (int i = 0; i < f->nsites; i++)
+    if (f->site[i].pc == pc && f->site[i].block == block) return;
+  if (f->nsites < GB_FAULT_SITES) f->site[f->nsites++] = (gb_fault_site){block, pc, index};
 }
 
 int gb_fault_take(gb_machine *m, gb_machine *l) {

@@ -1,7 +1,8 @@
 // faultsite: data faults handled by a handler of its own (site_amd64.s), which records
 // what the signal frame says and resumes after the faulting instruction. The same
 // instructions fault several times, from blocks that set the flags just before them and
-// from two different block starts, among faults elsewhere: the printed RIP, RFLAGS,
+// from two different block starts, among faults elsewhere, and again after running
+// thousands of times without a fault (its hook is gone by then): the printed RIP, RFLAGS,
 // si_addr, si_code, error code and registers must be the real kernel's, line for line
 // (tests/emu/emu-test.sh faultsite), for the first fault at an instruction and the later
 // ones alike. Nothing printed depends on addresses that vary between runs.
@@ -44,6 +45,10 @@ func main() {
 		twoways(0x28, 1)
 	}
 	storeadd(0x18)
+	var word uint64
+	for i := 0; i < 5000; i++ {
+		loadcmp(uintptr(unsafe.Pointer(&word)))
+	}
 	loadcmp(0x30)
 	twoways(0x38, 0)
 	fmt.Println("faults:", nseen)
