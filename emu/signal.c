@@ -420,10 +420,31 @@ diverged:
   return NULL;
 }
 
+/* The twin is closed once M has run past twice its position (and GB_TWIN_LAG_MIN more):
+ * its memory is not kept for the rest of a long run, and a fault after that, replayed
+ * from the start, costs at most twice what the twin would have replayed. */
+#define GB_TWIN_LAG_MIN (1ULL << 26)
+
+static uint64_t twin_kept_until(const gb_machine *m) {
+  if (!m->sig.twin) return UINT64_MAX;
+  uint64_t pos = m->sig.twin->count.insns, lag = pos > GB_TWIN_LAG_MIN ? pos : GB_TWIN_LAG_MIN;
+  return pos + lag;
+}
+
 void gb_machine_run_signals(gb_machine **pm) {
   gb_machine *m = *pm;
   for (;;) {
+    /* the budget stops M where the twin is closed; a budget stop leaves no trace */
+    uint64_t user_max = m->o.max_insns, keep = twin_kept_until(m);
+    if (keep < user_max) m->o.max_insns = keep;
     gb_machine_run(m);
+    m->o.max_insns = user_max;
+    if (m->stop == GB_STOP_BUDGET && keep < user_max) {
+      twin_close(m);
+      m->stop = GB_STOP_NONE;
+      m->stop_msg[0] = 0;
+      continue;
+    }
     if (m->stop != GB_STOP_FAULT) return;
     gb_sigfault f;
     if (classify(m, &f) < 0 || !deliverable(m, f.signo)) return;

@@ -367,7 +367,7 @@ faultsite)
   # si_addr, si_code, the error code and the registers must be the kernel's for both.
   need "$emuprogs/faultsite"; run "$emuprogs/faultsite"; expect_rc 0
   "$emuprogs/faultsite" >"$tmp/native" 2>&1 || fail "native run failed"
-  [ "$(head -n1 "$tmp/native")" = "faults: 14" ] || fail "native run: $(head -n1 "$tmp/native")"
+  [ "$(head -n1 "$tmp/native")" = "faults: 17 105000000" ] || fail "native run: $(head -n1 "$tmp/native")"
   cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "the handler saw other frames than on the real kernel"; }
   cp "$tmp/trace.json" "$tmp/t1.json"
   python3 - "$tmp/trace.json" <<'PY' || fail "signal/sigreturn events are not as expected"
@@ -375,10 +375,10 @@ import json, sys
 t = json.load(open(sys.argv[1]))
 sig = [e for e in t["events"] if e["ev"] == "signal"]
 ret = [e for e in t["events"] if e["ev"] == "sigreturn"]
-assert len(sig) == 14 and len(ret) == 14, (len(sig), len(ret))
+assert len(sig) == 17 and len(ret) == 17, (len(sig), len(ret))
 assert [e["i"] for e in sig] == sorted(set(e["i"] for e in sig)), "i not increasing"
 for e, r in zip(sig, ret):
-    assert e["symbol"].split(".abi0+")[0] in ("main.loadcmp", "main.storeadd", "main.twoways"), e
+    assert e["symbol"].split(".abi0+")[0] in ("main.loadcmp", "main.storeadd", "main.twoways", "main.late"), e
     assert int(r["pc"], 16) == int(e["pc"], 16) + 3, (e, r)  # resumed after the instruction
 PY
   run "$emuprogs/faultsite"; cmp "$tmp/t1.json" "$tmp/trace.json" || fail "two runs give different traces" ;;

@@ -2,7 +2,8 @@
 // what the signal frame says and resumes after the faulting instruction. The same
 // instructions fault several times, from blocks that set the flags just before them and
 // from two different block starts, among faults elsewhere, and again after running
-// thousands of times without a fault (its hook is gone by then): the printed RIP, RFLAGS,
+// thousands of times without a fault (its hook is gone by then), and new ones after
+// 100 M instructions without a fault: the printed RIP, RFLAGS,
 // si_addr, si_code, error code and registers must be the real kernel's, line for line
 // (tests/emu/emu-test.sh faultsite), for the first fault at an instruction and the later
 // ones alike. Nothing printed depends on addresses that vary between runs.
@@ -17,6 +18,7 @@ import (
 func loadcmp(p uintptr) uintptr
 func storeadd(p uintptr)
 func twoways(p, w uintptr) uintptr
+func late(p uintptr)
 func handler()
 func restorer()
 func pcs() (h, r uintptr)
@@ -51,7 +53,14 @@ func main() {
 	}
 	loadcmp(0x30)
 	twoways(0x38, 0)
-	fmt.Println("faults:", nseen)
+	sum := 0
+	for i := 0; i < 30000000; i++ {
+		sum += i & 7
+	}
+	late(0x40)
+	twoways(0x48, 1)
+	late(0x50)
+	fmt.Println("faults:", nseen, sum)
 	for i := uint64(0); i < nseen; i++ {
 		s := &seen[i]
 		fmt.Printf("%2d rip=%#x flags=%#x addr=%#x code=%d err=%d rcx=%#x rbx=%#x rdx=%#x\n",

@@ -42,6 +42,15 @@ mid:
 	MOVQ DX, ret+16(FP)
 	RET
 
+// func late(p uintptr): a load first faulting long after the others (the twin that
+// located them is gone by then: emu/signal.c).
+TEXT ·late(SB), NOSPLIT, $0-8
+	MOVQ p+0(FP), AX
+	MOVQ $9, CX
+	SUBQ $10, CX
+	MOVQ (AX), BX // 48 8b 18
+	RET
+
 // The handler, entered by the kernel (DI = signo, SI = &siginfo, DX = &ucontext): keep
 // what the frame says in ·seen[·nseen], then resume 3 bytes further on.
 TEXT ·handler(SB), NOSPLIT|NOFRAME, $0-0
