@@ -12,11 +12,12 @@
 #include "common.h"
 #include "signals.h"
 
-/* A located faulting instruction: a fault at PC in a block that starts at BLOCK is
- * exact at once, INDEX instructions into the block, while PC has a site hook. */
+/* A located faulting instruction: a fault at PC in a block that starts at BLOCK (of
+ * ICOUNT instructions) is exact at once, INDEX instructions into the block, while PC
+ * has a site hook. */
 typedef struct gb_fault_site {
   uint64_t block, pc;
-  uint32_t index;
+  uint32_t index, icount;
 } gb_fault_site;
 /* The code hook over a site's PC and the instruction after it. Each one lengthens the
  * list Unicorn walks for every hooked instruction run and every instruction translated,
@@ -66,6 +67,9 @@ int gb_fault_step(gb_machine *l, const gb_sigpoint *p);
  * only RIP, the flags and the count are not: take them from L, and make the
  * instruction a site. -1 (M unchanged) if another register differs. */
 int gb_fault_take(gb_machine *m, gb_machine *l);
+/* M's data fault is delivered: the virtual clock, too, counts only the instructions
+ * before it (as in the replay the run would otherwise go on in). */
+void gb_fault_settle(gb_machine *m);
 void gb_fault_clear(gb_machine *m);   /* a delivered fault is consumed */
 
 #endif

@@ -76,7 +76,9 @@ static const gb_fault_site *exact_site(gb_machine *m) {
     return NULL;
   if (gb_reg(m, UC_X86_REG_RIP) != f->hit_pc) return NULL;
   for (int i = 0; i < f->nsites; i++)
-    if (f->site[i].pc == f->hit_pc && f->site[i].block == m->count.last_block) return &f->site[i];
+    if (f->site[i].pc == f->hit_pc && f->site[i].block == m->count.last_block &&
+        f->site[i].icount == m->count.last_block_icount)
+      return &f->site[i];
   return NULL;
 }
 
@@ -120,7 +122,7 @@ void gb_fault_stop(gb_machine *m, uc_err err) {
                           m->count.last_block_end, f->bad_addr, m->sched.nth ? gb_cur(m)->tid : 0};
     if (f->exact) { /* at a site: the state is the one before the instruction */
       gb_set_reg(m, UC_X86_REG_RIP, f->exact_pc);
-      m->count.insns = m->count.tinsns = f->pt.before + f->exact_index;
+      m->count.insns = f->pt.before + f->exact_index; /* the clock: gb_fault_settle */
       message(m, "at pc", f->exact_pc);
       return;
     }
@@ -202,7 +204,8 @@ int gb_fault_step(gb_machine *l, const gb_sigpoint *p) {
 
 /* A site, with a code hook over PC and the instruction after it (PC's translations
  * dropped so they are made again with it); when all are taken, the oldest goes. */
-static void site_add(gb_machine *m, uint64_t block, uint64_t pc, uint32_t index, uint32_t size) {
+static void site_add(gb_machine *m, uint64_t block, uint64_t pc, uint32_t index, uint32_t icount,
+                     uint32_t size) {
   gb_fault *f = &m->fault;
   if (!size) return;
   gb_fault_hook *h = hook_at(f, pc);
@@ -217,7 +220,7 @@ static void site_add(gb_machine *m, uint64_t block, uint64_t pc, uint32_t index,
   }
   for (int i = 0; i < f->nsites; i++)
     if (f->site[i].pc == pc && f->site[i].block == block) return;
-  if (f->nsites < GB_FAULT_SITES) f->site[f->nsites++] = (gb_fault_site){block, pc, index};
+  if (f->nsites < GB_FAULT_SITES) f->site[f->nsites++] = (gb_fault_site){block, pc, index, icount};
 }
 
 int gb_fault_take(gb_machine *m, gb_machine *l) {
@@ -236,8 +239,13 @@ int gb_fault_take(gb_machine *m, gb_machine *l) {
   m->count.tinsns = l->count.tinsns;
   m->fault.in_block = 0;
   message(m, "at pc", pc);
-  site_add(m, m->fault.pt.block, pc, (uint32_t)(l->count.tinsns - m->fault.pt.before), l->fault.loc_size);
+  site_add(m, m->fault.pt.block, pc, (uint32_t)(l->count.tinsns - m->fault.pt.before),
+           (uint32_t)m->count.last_block_icount, l->fault.loc_size);
   return 0;
+}
+
+void gb_fault_settle(gb_machine *m) {
+  if (m->fault.pt.end) m->count.tinsns = m->count.insns;
 }
 
 void gb_fault_clear(gb_machine *m) {

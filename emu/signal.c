@@ -467,6 +467,7 @@ void gb_machine_run_signals(gb_machine **pm) {
     }
     /* a replay stops at each data fault delivered, exact (a site) or located */
     if (data && add_point(m, &m->fault.pt) < 0) return;
+    gb_fault_settle(m);
     if (!try_deliver(m)) return;
   }
 }
