@@ -16,13 +16,16 @@
  * the flags the kernel lets a frame set, the FPU image, the mask and the alternate stack.
  *
  * Exact state. Exceptions, invalid instructions and fetch faults stop Unicorn at the
- * instruction with exact registers: they are delivered in place. A data fault stops at
- * its block with stale registers (faultpc.c): the run is replayed in a new machine to the
- * start of the block, stepped to the instruction (gb_fault_step), and the run goes on in
- * that machine. The replay re-delivers every earlier signal at the same points (in-place
- * ones happen again by themselves; data faults are listed in sigpts), so a run with N
- * handled data faults replays its prefix N times. Nothing runs on the fast path: all of
- * this starts from a stop. */
+ * instruction with exact registers: they are delivered in place. So is a data fault at
+ * a site (an instruction located before, under its code hook: faultpc.c). Any other data
+ * fault stops at its block with RIP and the flags stale (faultpc.c): the twin, a second
+ * machine replaying the run, is brought to the start of that block, stepped to the
+ * instruction (gb_fault_step), and the first machine takes RIP, the flags and the count
+ * from it (gb_fault_take) and delivers. The twin re-delivers every earlier signal at the
+ * same points (in-place ones happen again by themselves; data faults are listed in
+ * sig.pts) and then waits at this fault, so the next one replays only what ran since;
+ * it is closed once the run is twice as far. Nothing runs on the fast path: all of this
+ * starts from a stop. */
 #include <stdlib.h>
 #include <string.h>
 
