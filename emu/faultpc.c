@@ -24,10 +24,10 @@
  * replayed (a loop of recovered nil dereferences costs O(1) per fault). The hook after
  * it tells a fault at the site from a later one in the same block, where RIP would still
  * name the site; that the hook ran in this very block is told by the block hook's
- * count (last_block, tinsns: read, never written here). A hooked instruction costs
- * ~100 ns each time it runs, so a site hook that runs GB_FAULT_HOOK_RUNS times without
- * a fault is removed. The probe (no second run) keeps the block-level report. Costs
- * nothing until a fault. */
+ * count (last_block and tinsns, which it moves on every block). A hooked instruction
+ * costs ~100 ns each time it runs, so a site hook that runs GB_FAULT_HOOK_RUNS times
+ * without a fault is removed. The probe (no second run) keeps the block-level report.
+ * Costs nothing until a fault. */
 #include <stdio.h>
 #include <string.h>
 
