@@ -366,10 +366,20 @@ void gb_signal_free(gb_machine *m) {
   m->sig.pts = NULL;
 }
 
+/* The twin reads M's stdin from what M read of it (emu/stdin.c keeps every byte), never
+ * from the host again; it replays only what M ran, so that is always enough. */
+static void twin_stdin(gb_machine *l, const gb_machine *m) {
+  if (l->o.stdin_kind == GB_STDIN_NONE) return;
+  l->o.stdin_kind = GB_STDIN_BYTES;
+  l->o.stdin_data = m->files.stdin_got;
+  l->o.stdin_len = m->files.stdin_len;
+}
+
 static gb_machine *twin_open(gb_machine *m) {
   gb_emu_opts o = m->o;
   o.echo = 0;        /* m has echoed the output already */
   o.exact_insns = 0; /* budgets count per block */
+  o.stdin_log = NULL; /* M keeps the record of its stdin */
   gb_emu_result res;
   memset(&res, 0, sizeof res);
   gb_machine *l;
@@ -389,6 +399,7 @@ gb_machine *gb_replay_to_fault(gb_machine *m) {
   if (l && (l->count.insns > m->fault.pt.before || l->sig.npts > m->sig.npts)) twin_close(m);
   l = m->sig.twin;
   if (!l && !(l = m->sig.twin = twin_open(m))) return NULL;
+  twin_stdin(l, m); /* M may have read more since, and moved the bytes */
   if (m->sig.twin_pending) { /* stopped at the fault it located last: go on from there */
     m->sig.twin_pending = 0;
     if (!try_deliver(l)) goto diverged;
@@ -462,6 +473,10 @@ void gb_machine_run_signals(gb_machine **pm) {
         m->sig.twin_pending = 0;
         l->o.echo = m->o.echo;
         l->o.timeout_s = m->o.timeout_s;
+        l->o.stdin_kind = m->o.stdin_kind; /* it read what M read; the rest as M would */
+        l->o.stdin_data = m->o.stdin_data;
+        l->o.stdin_len = m->o.stdin_len;
+        l->o.stdin_log = m->o.stdin_log;
         l->count.wall_start_ns = m->count.wall_start_ns;
         gb_machine_close(m);
         *pm = m = l;

@@ -365,8 +365,11 @@ faultsite)
   # elsewhere (progs/faultsite). The first fault at an instruction is located by a
   # replay, the later ones by the code hook left on it (emu/faultpc.c): RIP, RFLAGS,
   # si_addr, si_code, the error code and the registers must be the kernel's for both.
-  need "$emuprogs/faultsite"; run "$emuprogs/faultsite"; expect_rc 0
-  "$emuprogs/faultsite" >"$tmp/native" 2>&1 || fail "native run failed"
+  need "$emuprogs/faultsite"
+  printf 'faults on stdin\nsecond line\n' >"$tmp/in"
+  run "$emuprogs/faultsite" <"$tmp/in"; expect_rc 0
+  "$emuprogs/faultsite" <"$tmp/in" >"$tmp/native" 2>&1 || fail "native run failed"
+  grep -qx 'stdin: "faults" " on stdin\\nsecond line\\n"' "$tmp/native" || fail "native run: $(tail -n1 "$tmp/native")"
   [ "$(head -n1 "$tmp/native")" = "faults: 17 105000000" ] || fail "native run: $(head -n1 "$tmp/native")"
   cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "the handler saw other frames than on the real kernel"; }
   cp "$tmp/trace.json" "$tmp/t1.json"
@@ -381,7 +384,7 @@ for e, r in zip(sig, ret):
     assert e["symbol"].split(".abi0+")[0] in ("main.loadcmp", "main.storeadd", "main.twoways", "main.late"), e
     assert int(r["pc"], 16) == int(e["pc"], 16) + 3, (e, r)  # resumed after the instruction
 PY
-  run "$emuprogs/faultsite"; cmp "$tmp/t1.json" "$tmp/trace.json" || fail "two runs give different traces" ;;
+  run "$emuprogs/faultsite" <"$tmp/in"; cmp "$tmp/t1.json" "$tmp/trace.json" || fail "two runs give different traces" ;;
 deadlock)
   # the only thread futex-waits with no timeout: nothing can wake it
   need "$emuprogs/futexwait"; run "$emuprogs/futexwait"; expect_rc 85; stop_is deadlock

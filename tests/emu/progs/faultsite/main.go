@@ -3,7 +3,8 @@
 // instructions fault several times, from blocks that set the flags just before them and
 // from two different block starts, among faults elsewhere, and again after running
 // thousands of times without a fault (its hook is gone by then), and new ones after
-// 100 M instructions without a fault: the printed RIP, RFLAGS,
+// 100 M instructions without a fault, with stdin read before and between them (the
+// replay that locates a fault reads it too): the printed RIP, RFLAGS,
 // si_addr, si_code, error code and registers must be the real kernel's, line for line
 // (tests/emu/emu-test.sh faultsite), for the first fault at an instruction and the later
 // ones alike. Nothing printed depends on addresses that vary between runs.
@@ -11,6 +12,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"syscall"
 	"unsafe"
 )
@@ -38,9 +41,12 @@ func main() {
 		uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0); e != 0 {
 		panic(e)
 	}
+	head := make([]byte, 6)
+	n, _ := os.Stdin.Read(head)
 	for i := 0; i < 4; i++ {
 		loadcmp(uintptr(8 * i))
 	}
+	rest, _ := io.ReadAll(os.Stdin)
 	storeadd(0x10)
 	for i := 0; i < 3; i++ {
 		twoways(0x20, uintptr(i%2))
@@ -61,6 +67,7 @@ func main() {
 	twoways(0x48, 1)
 	late(0x50)
 	fmt.Println("faults:", nseen, sum)
+	fmt.Printf("stdin: %q %q\n", head[:n], rest)
 	for i := uint64(0); i < nseen; i++ {
 		s := &seen[i]
 		fmt.Printf("%2d rip=%#x flags=%#x addr=%#x code=%d err=%d rcx=%#x rbx=%#x rdx=%#x\n",
