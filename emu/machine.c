@@ -202,7 +202,7 @@ static void finish(gb_machine *m, gb_emu_result *res) {
 void gb_machine_close(gb_machine *m) {
   if (!m) return;
   if (m->fault.loc_ctx) uc_context_free(m->fault.loc_ctx);
-  free(m->sig.pts);
+  gb_signal_free(m); /* the twin too */
   gb_sched_free(m);
   gb_fds_free(m);
   gb_mm_free(m);

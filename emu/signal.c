@@ -16,13 +16,16 @@
  * the flags the kernel lets a frame set, the FPU image, the mask and the alternate stack.
  *
  * Exact state. Exceptions, invalid instructions and fetch faults stop Unicorn at the
- * instruction with exact registers: they are delivered in place. A data fault stops at
- * its block with stale registers (faultpc.c): the run is replayed in a new machine to the
- * start of the block, stepped to the instruction (gb_fault_step), and the run goes on in
- * that machine. The replay re-delivers every earlier signal at the same points (in-place
- * ones happen again by themselves; data faults are listed in sigpts), so a run with N
- * handled data faults replays its prefix N times. Nothing runs on the fast path: all of
- * this starts from a stop. */
+ * instruction with exact registers: they are delivered in place. So is a data fault at
+ * a site (an instruction located before, under its code hook: faultpc.c). Any other data
+ * fault stops at its block with RIP and the flags stale (faultpc.c): the twin, a second
+ * machine replaying the run, is brought to the start of that block, stepped to the
+ * instruction (gb_fault_step), and the first machine takes RIP, the flags and the count
+ * from it (gb_fault_take) and delivers. The twin re-delivers every earlier signal at the
+ * same points (in-place ones happen again by themselves; data faults are listed in
+ * sig.pts) and then waits at this fault, so the next one replays only what ran since;
+ * it is closed once the run is twice as far. Nothing runs on the fast path: all of this
+ * starts from a stop. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -342,25 +345,71 @@ static int try_deliver(gb_machine *m) {
   return deliver(m, &f) == 0;
 }
 
-gb_machine *gb_replay_to_fault(gb_machine *m) {
-  if (!m->fault.in_block || !m->sched.nth) return NULL;
-  gb_sigpoint p = {m->count.tinsns - m->count.last_block_icount, m->count.last_block, m->count.last_block_end,
-                   m->fault.bad_addr, gb_cur(m)->tid};
-  gb_sigpoint *pts = malloc(((size_t)m->sig.npts + 1) * sizeof *pts);
-  if (!pts) return NULL;
-  if (m->sig.npts) memcpy(pts, m->sig.pts, (size_t)m->sig.npts * sizeof *pts);
-  pts[m->sig.npts] = p;
+/* Append P to M's delivered data faults: 0 or -1. */
+static int add_point(gb_machine *m, const gb_sigpoint *p) {
+  gb_sigpoint *pts = realloc(m->sig.pts, ((size_t)m->sig.npts + 1) * sizeof *pts);
+  if (!pts) return -1;
+  m->sig.pts = pts;
+  pts[m->sig.npts++] = *p;
+  return 0;
+}
+
+static void twin_close(gb_machine *m) {
+  gb_machine_close(m->sig.twin);
+  m->sig.twin = NULL;
+  m->sig.twin_pending = 0;
+}
+
+void gb_signal_free(gb_machine *m) {
+  twin_close(m);
+  free(m->sig.pts);
+  m->sig.pts = NULL;
+}
+
+/* The twin reads M's stdin from what M read of it (emu/stdin.c keeps every byte), never
+ * from the host again; it replays only what M ran, so that is always enough. */
+static void twin_stdin(gb_machine *l, const gb_machine *m) {
+  if (l->o.stdin_kind == GB_STDIN_NONE) return;
+  l->o.stdin_kind = GB_STDIN_BYTES;
+  l->o.stdin_data = m->files.stdin_got;
+  l->o.stdin_len = m->files.stdin_len;
+}
+
+static gb_machine *twin_open(gb_machine *m) {
   gb_emu_opts o = m->o;
   o.echo = 0;        /* m has echoed the output already */
   o.exact_insns = 0; /* budgets count per block */
+  o.stdin_log = NULL; /* M keeps the record of its stdin */
   gb_emu_result res;
   memset(&res, 0, sizeof res);
   gb_machine *l;
-  if (gb_machine_open(&l, m->img, m->stack, &o, &res, NULL, NULL) < 0) {
-    free(pts);
-    return NULL;
+  if (gb_machine_open(&l, m->img, m->stack, &o, &res, NULL, NULL) < 0) return NULL;
+  l->res = m->res;
+  l->o.timeout_s = 0; /* it replays what M ran: M's wall-clock guard is the one */
+  return l;
+}
+
+/* The twin lags M: it stops before each data fault M delivered (its own, without M's
+ * sites, are all in its block), steps to the instruction and delivers it as M did; the
+ * faults delivered in place happen again by themselves. So one new fault replays only
+ * what ran since the last one the twin located, or since the start for the first. */
+gb_machine *gb_replay_to_fault(gb_machine *m) {
+  if (!m->fault.in_block || !m->sched.nth) return NULL;
+  gb_machine *l = m->sig.twin;
+  if (l && (l->count.insns > m->fault.pt.before || l->sig.npts > m->sig.npts)) twin_close(m);
+  l = m->sig.twin;
+  if (!l && !(l = m->sig.twin = twin_open(m))) return NULL;
+  twin_stdin(l, m); /* M may have read more since, and moved the bytes */
+  if (m->sig.twin_pending) { /* stopped at the fault it located last: go on from there */
+    m->sig.twin_pending = 0;
+    if (!try_deliver(l)) goto diverged;
   }
+  /* the twin's points: M's (the twin has consumed a prefix of them) and this one */
+  gb_sigpoint *pts = realloc(l->sig.pts, ((size_t)m->sig.npts + 1) * sizeof *pts);
+  if (!pts) goto diverged;
   l->sig.pts = pts;
+  if (m->sig.npts) memcpy(pts, m->sig.pts, (size_t)m->sig.npts * sizeof *pts);
+  pts[m->sig.npts] = m->fault.pt;
   l->sig.npts = m->sig.npts + 1;
   uint64_t user_max = m->o.max_insns;
   for (;;) {
@@ -371,7 +420,7 @@ gb_machine *gb_replay_to_fault(gb_machine *m) {
       if (gb_fault_step(l, next) < 0) break;
       if (++l->sig.next_pt == l->sig.npts) {
         l->o.max_insns = user_max;
-        l->res = m->res;
+        m->sig.twin_pending = 1;
         return l; /* stopped at the fault, exact */
       }
       if (!try_deliver(l)) break;
@@ -380,25 +429,63 @@ gb_machine *gb_replay_to_fault(gb_machine *m) {
     if (l->stop == GB_STOP_FAULT && !l->fault.in_block && try_deliver(l)) continue;
     break;
   }
-  gb_machine_close(l);
+diverged:
+  twin_close(m);
   return NULL;
+}
+
+/* The twin is closed once M has run past twice its position (and GB_TWIN_LAG_MIN more):
+ * its memory is not kept for the rest of a long run, and a fault after that, replayed
+ * from the start, costs at most twice what the twin would have replayed. */
+#define GB_TWIN_LAG_MIN (1ULL << 26)
+
+static uint64_t twin_kept_until(const gb_machine *m) {
+  if (!m->sig.twin) return UINT64_MAX;
+  uint64_t pos = m->sig.twin->count.insns, lag = pos > GB_TWIN_LAG_MIN ? pos : GB_TWIN_LAG_MIN;
+  return pos + lag;
 }
 
 void gb_machine_run_signals(gb_machine **pm) {
   gb_machine *m = *pm;
   for (;;) {
+    /* the budget stops M where the twin is closed; a budget stop leaves no trace */
+    uint64_t user_max = m->o.max_insns, keep = twin_kept_until(m);
+    if (keep < user_max) m->o.max_insns = keep;
     gb_machine_run(m);
+    m->o.max_insns = user_max;
+    if (m->stop == GB_STOP_BUDGET && keep < user_max) {
+      twin_close(m);
+      m->stop = GB_STOP_NONE;
+      m->stop_msg[0] = 0;
+      continue;
+    }
     if (m->stop != GB_STOP_FAULT) return;
     gb_sigfault f;
     if (classify(m, &f) < 0 || !deliverable(m, f.signo)) return;
+    int data = m->fault.pt.end != 0; /* a data fault: faultpc.c says where */
     if (m->fault.in_block) {
       gb_machine *l = gb_replay_to_fault(m);
       if (!l) return; /* diverged: stays a fault, located (or not) as before */
-      l->o.echo = m->o.echo;
-      l->count.wall_start_ns = m->count.wall_start_ns;
-      gb_machine_close(m);
-      *pm = m = l;
+      if (gb_fault_take(m, l) < 0) {
+        /* M's registers are not the replay's: go on in the replay, which has the
+         * points delivered so far and this one, but no twin */
+        m->sig.twin = NULL;
+        m->sig.twin_pending = 0;
+        l->o.echo = m->o.echo;
+        l->o.timeout_s = m->o.timeout_s;
+        l->o.stdin_kind = m->o.stdin_kind; /* it read what M read; the rest as M would */
+        l->o.stdin_data = m->o.stdin_data;
+        l->o.stdin_len = m->o.stdin_len;
+        l->o.stdin_log = m->o.stdin_log;
+        l->count.wall_start_ns = m->count.wall_start_ns;
+        gb_machine_close(m);
+        *pm = m = l;
+        data = 0;
+      }
     }
+    /* a replay stops at each data fault delivered, exact (a site) or located */
+    if (data && add_point(m, &m->fault.pt) < 0) return;
+    gb_fault_settle(m);
     if (!try_deliver(m)) return;
   }
 }

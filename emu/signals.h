@@ -4,9 +4,10 @@
  * builds, and does rt_sigreturn's work.
  *
  * The one cycle in emu/ lives here: a data fault is located by a second machine that
- * replays the run (machine.c opens it, faultpc.c steps it, signal.c re-delivers the
- * earlier signals in it), so signal.c ↔ faultpc.c ↔ machine.c call each other. It is
- * real, not an accident of layout: locating needs a whole machine. */
+ * replays the run, the twin (signal.c opens and keeps it, faultpc.c steps it and takes
+ * the exact state from it, signal.c re-delivers the earlier signals in it), so
+ * signal.c <-> faultpc.c <-> machine.c call each other. It is real, not an accident of
+ * layout: locating needs a whole machine. */
 #ifndef GOBOOT_EMU_SIGNALS_H
 #define GOBOOT_EMU_SIGNALS_H
 
@@ -14,8 +15,8 @@
 
 typedef struct gb_sigaction { uint64_t handler, flags, restorer, mask; } gb_sigaction;
 
-/* A data fault that was delivered as a signal after a replay: where it is, so a later
- * replay can stop there again, step to the instruction and deliver it the same way. */
+/* A data fault that was delivered as a signal: where it is, so a replay can stop there
+ * again, step to the instruction and deliver it the same way. */
 typedef struct gb_sigpoint {
   uint64_t before;        /* instructions (block-counted) before the faulting block */
   uint64_t block, end;    /* the faulting block [block, end) */
@@ -25,7 +26,9 @@ typedef struct gb_sigpoint {
 
 typedef struct gb_signals {
   gb_sigaction act[NSIG_LINUX + 1]; /* by signal number; [0] unused */
-  gb_sigpoint *pts; int npts, next_pt;
+  gb_sigpoint *pts; int npts, next_pt; /* data faults delivered (the twin: consumed) */
+  gb_machine *twin;       /* a replay of this run, stopped at its last located fault */
+  int twin_pending;       /* ... which the twin has not delivered yet */
   uint64_t suppressed;    /* sent signals not delivered (summary.signals_suppressed) */
 } gb_signals;
 
@@ -59,12 +62,14 @@ void gb_signal_delivered(uint64_t *mask, gb_sigaction *sa, int signo);
 struct gb_thread;
 int gb_on_altstack(const struct gb_thread *t, uint64_t sp);
 
-/* Run *PM to its end, delivering each fault the guest handles; a data fault is replayed
- * in a new machine to its exact instruction and the run goes on there (*PM changes). */
+/* Run *PM to its end, delivering each fault the guest handles; a data fault is located
+ * by the twin, and the run goes on in *PM, or in the twin if they disagree (*PM changes). */
 void gb_machine_run_signals(gb_machine **pm);
-/* A new machine that replayed M's run (and its deliveries) to the instruction of M's
- * current in-block data fault, stopped before it; NULL if the replay diverged. */
+/* M's twin (opened at the first call), brought through M's delivered data faults to the
+ * instruction of M's current in-block data fault and stopped before it; NULL (and no
+ * twin) if the replay diverged. The twin belongs to M (gb_signal_free). */
 gb_machine *gb_replay_to_fault(gb_machine *m);
+void gb_signal_free(gb_machine *m); /* the delivered points and the twin */
 int64_t gb_signal_sigreturn_peek(gb_machine *m); /* the syscall hook's part: rax or -1 */
 void gb_signal_sigreturn(gb_machine *m);         /* the run loop's part (PEND_SIGRETURN) */
 

@@ -358,6 +358,33 @@ sigsegv-fatal|sigill)
   else
     grep -q '^unexpected fault address 0x1008$' "$tmp/err" || fail "no 'unexpected fault address'"
   fi ;;
+faultsite)
+  # Data faults taken by a handler of its own that records the frame and resumes after
+  # the faulting instruction: the same instructions fault again and again, from blocks
+  # that set the flags just before them and from two block starts, among faults
+  # elsewhere (progs/faultsite). The first fault at an instruction is located by a
+  # replay, the later ones by the code hook left on it (emu/faultpc.c): RIP, RFLAGS,
+  # si_addr, si_code, the error code and the registers must be the kernel's for both.
+  need "$emuprogs/faultsite"
+  printf 'faults on stdin\nsecond line\n' >"$tmp/in"
+  run "$emuprogs/faultsite" <"$tmp/in"; expect_rc 0
+  "$emuprogs/faultsite" <"$tmp/in" >"$tmp/native" 2>&1 || fail "native run failed"
+  grep -qx 'stdin: "faults" " on stdin\\nsecond line\\n"' "$tmp/native" || fail "native run: $(tail -n1 "$tmp/native")"
+  [ "$(head -n1 "$tmp/native")" = "faults: 17 105000000" ] || fail "native run: $(head -n1 "$tmp/native")"
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "the handler saw other frames than on the real kernel"; }
+  cp "$tmp/trace.json" "$tmp/t1.json"
+  python3 - "$tmp/trace.json" <<'PY' || fail "signal/sigreturn events are not as expected"
+import json, sys
+t = json.load(open(sys.argv[1]))
+sig = [e for e in t["events"] if e["ev"] == "signal"]
+ret = [e for e in t["events"] if e["ev"] == "sigreturn"]
+assert len(sig) == 17 and len(ret) == 17, (len(sig), len(ret))
+assert [e["i"] for e in sig] == sorted(set(e["i"] for e in sig)), "i not increasing"
+for e, r in zip(sig, ret):
+    assert e["symbol"].split(".abi0+")[0] in ("main.loadcmp", "main.storeadd", "main.twoways", "main.late"), e
+    assert int(r["pc"], 16) == int(e["pc"], 16) + 3, (e, r)  # resumed after the instruction
+PY
+  run "$emuprogs/faultsite" <"$tmp/in"; cmp "$tmp/t1.json" "$tmp/trace.json" || fail "two runs give different traces" ;;
 deadlock)
   # the only thread futex-waits with no timeout: nothing can wake it
   need "$emuprogs/futexwait"; run "$emuprogs/futexwait"; expect_rc 85; stop_is deadlock
