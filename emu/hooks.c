@@ -2,9 +2,12 @@
  *
  *  - the syscall instruction (→ sys_table.c);
  *  - a block hook, the only per-block work: instruction counting from each block's
- *    icount (asked once from Unicorn's translation cache, then cached), the loads of g
+ *    icount (asked once from Unicorn's translation cache, then kept), the loads of g
  *    from FS:-8 (the sites are found by scanning the text; a block counts the sites it
- *    contains), the instruction budget, the scheduler's quantum and the wall-clock guard;
+ *    contains), the instruction budget, the scheduler's quantum and the wall-clock guard.
+ *    Its fast path, for a block of the text already seen that needs no decision, is one
+ *    table load indexed by the offset in the text and one countdown; everything else is
+ *    the slow path's (docs/unicorn.md § Block hooks in 2.1.1);
  *  - single-address milestone hooks on the boot-path functions (bootpath.h);
  *  - an interrupt hook: any CPU exception or INT is a guest fault;
  *  - a bad-access hook (unmapped or protected memory), which only records the access
@@ -58,51 +61,119 @@ static uint64_t host_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* a span larger than this (no Go text is: the biggest are ~100 MiB) gets no fast table */
+#define GB_FAST_TEXT_MAX (256ULL << 20)
+
+/* every 2^16 blocks: a clock read costs nothing at that rate */
+#define WALL_EVERY_BLOCKS (1u << 16)
+
 static void wall_check(gb_machine *m) {
+  m->count.wall_next = m->count.blocks + WALL_EVERY_BLOCKS;
   if (m->o.timeout_s > 0 && (double)(host_ns() - m->count.wall_start_ns) > m->o.timeout_s * 1e9)
     gb_stop(m, GB_STOP_WALL, "wall-clock guard: more than %.1f s of host time", m->o.timeout_s);
 }
 
-void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
-  gb_machine *m = user;
-  (void)uc;
-  gb_block_ent *e = &m->count.bc[(addr ^ (addr >> 16)) & (GB_BLOCK_CACHE - 1)];
+void gb_count_settle(gb_machine *m) {
+  gb_count *c = &m->count;
+  uint64_t fast = c->armed - c->left;
+  if (fast) { /* the last block was counted fast (the slow path sets a new countdown) */
+    const gb_fast_block *f = &c->fast[c->last_block - c->text_lo];
+    c->last_block_icount = f->icount;
+    c->last_block_end = c->last_block + f->size;
+  }
+  c->blocks += fast;
+  c->slice += (uint32_t)fast; /* the countdown never runs past the quantum's end */
+  c->armed = c->left = 0;
+}
+
+/* The countdown: how many blocks can pass before one needs a decision. A fast block
+ * is one for which the slow path would only count: the budget still holds after it
+ * (each holds at most GB_FAST_MAX_ICOUNT instructions), the quantum does not end at it
+ * (++slice < quantum) and the wall-clock guard is not due. */
+static void arm(gb_machine *m) {
+  gb_count *c = &m->count;
+  if (!c->text_len) return;
+  uint64_t n = c->slice + 1 < m->o.quantum ? m->o.quantum - 1 - c->slice : 0;
+  uint64_t budget = c->insns < m->o.max_insns ? (m->o.max_insns - c->insns) / GB_FAST_MAX_ICOUNT : 0;
+  uint64_t wall = c->wall_next > c->blocks ? c->wall_next - c->blocks : 0;
+  if (budget < n) n = budget;
+  if (wall < n) n = wall;
+  c->armed = c->left = n;
+}
+
+/* Whether the fast path may count this block from now on: its facts are fixed (the
+ * text never changes) and it has no TLS loads to count. */
+static int fast_ok(const gb_machine *m, gb_block_info bi, uint32_t size) {
+  return bi.icount <= GB_FAST_MAX_ICOUNT && size <= UINT16_MAX &&
+         (!bi.ntls || !(m->watch.boot_phase || m->o.tls_all));
+}
+
+/* Everything the fast path does not: the first sight of a block, blocks outside the
+ * text, blocks with TLS loads to count, the tail of an RDTSC skip, the budget, the
+ * quantum's end, the wall-clock guard, and exact_insns (which has no fast table). */
+__attribute__((noinline, cold)) static void block_slow(gb_machine *m, uint64_t addr, uint32_t size) {
+  gb_count *c = &m->count;
+  gb_count_settle(m);
+  gb_block_ent *e = &c->bc[(addr ^ (addr >> 16)) & (GB_BLOCK_CACHE - 1)];
   gb_block_info bi = e->addr == addr ? e->bi : block_fill(m, e, addr, size);
   if (addr == m->clock.skip_at && addr + size == m->clock.skip_end) {
     /* the tail of a block cut by an RDTSC skip: its instructions were counted with it */
     m->clock.skip_at = 0;
-    m->count.blocks++;
-    m->count.last_block = addr;
-    m->count.last_block_icount = 0;
+    c->blocks++;
+    c->last_block = addr;
+    c->last_block_icount = 0;
+    arm(m);
     return;
   }
   m->clock.skip_at = 0;
-  if (m->count.insns + bi.icount > m->o.max_insns) {
-    m->count.quantum_stop = 1;
-    m->count.quantum_pc = addr;
+  if (c->insns + bi.icount > m->o.max_insns) {
+    c->quantum_stop = 1;
+    c->quantum_pc = addr;
     gb_stop(m, GB_STOP_BUDGET, "instruction budget of %llu exhausted",
             (unsigned long long)m->o.max_insns);
     return;
   }
-  if (++m->count.slice >= m->o.quantum) {
-    m->count.slice = 0;
+  if (++c->slice >= m->o.quantum) {
+    c->slice = 0;
     gb_sched_expire(m);
     if (gb_sched_others_runnable(m)) {
-      m->count.quantum_stop = 1;
-      m->count.quantum_pc = addr;
+      c->quantum_stop = 1;
+      c->quantum_pc = addr;
       uc_emu_stop(m->uc);
       return;
     }
   }
-  m->count.blocks++;
-  m->count.last_block = addr;
-  m->count.last_block_icount = bi.icount;
-  m->count.last_block_end = addr + size;
-  m->count.tinsns += bi.icount;
-  if (!m->count.hh_exact) m->count.insns += bi.icount;
+  c->blocks++;
+  c->last_block = addr;
+  c->last_block_icount = bi.icount;
+  c->last_block_end = addr + size;
+  c->tinsns += bi.icount;
+  if (!c->hh_exact) c->insns += bi.icount;
   if (bi.ntls && (m->watch.boot_phase || m->o.tls_all))
     for (int k = 0; k < bi.ntls; k++) m->watch.tls[bi.first_tls + k].count++;
-  if ((m->count.blocks & 0xffff) == 0) wall_check(m);
+  if (addr - c->text_lo < c->text_len && fast_ok(m, bi, size))
+    c->fast[addr - c->text_lo] = (gb_fast_block){bi.icount, (uint16_t)size};
+  if (c->blocks >= c->wall_next) wall_check(m);
+  arm(m);
+}
+
+/* The only per-block work. The fast path counts a known block of the text while the
+ * countdown lasts: one bounds check, one table load, one decrement, the two counts
+ * (the clock reads tinsns at any syscall) and the block's address (a fault report's). */
+void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
+  gb_machine *m = user;
+  gb_count *c = &m->count;
+  (void)uc;
+  uint64_t off = addr - c->text_lo;
+  unsigned ic;
+  if (off < c->text_len && (ic = c->fast[off].icount) != 0 && c->left != 0) {
+    c->left--;
+    c->tinsns += ic;
+    c->insns += ic;
+    c->last_block = addr;
+    return;
+  }
+  block_slow(m, addr, size);
 }
 
 static void sys_hook(uc_engine *uc, void *user) {
@@ -164,6 +235,7 @@ static void ms_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
   (void)uc;
   (void)size;
   /* milestones are function entries, so block starts: the count before the block */
+  gb_count_settle(m);
   uint64_t before = m->count.hh_exact ? m->count.insns - 1 : m->count.insns - m->count.last_block_icount;
   for (int i = 0; i < m->watch.nms; i++) {
     gb_milestone *ms = &m->watch.ms[i];
@@ -230,20 +302,44 @@ static int add_ms(gb_machine *m, const char *name, int is_until) {
                  UC_ERR_OK ? 0 : -2;
 }
 
+/* The fast path's table: one entry per byte of the executable segments' span (a block
+ * may start at any byte). calloc of this size maps zero pages, so only the pages of
+ * blocks that run are ever touched. Without executable segments there is none, and every
+ * block takes the slow path. */
+static int fast_table(gb_machine *m) {
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (int s = 0; s < m->img->nseg; s++) {
+    const gb_segment *sg = &m->img->seg[s];
+    if (!(sg->prot & GB_PROT_X) || !sg->memsz) continue;
+    if (sg->vaddr < lo) lo = sg->vaddr;
+    if (sg->vaddr + sg->memsz > hi) hi = sg->vaddr + sg->memsz;
+  }
+  if (hi <= lo || hi - lo > GB_FAST_TEXT_MAX) return 0;
+  m->count.fast = calloc((size_t)(hi - lo), sizeof *m->count.fast);
+  if (!m->count.fast) return -1;
+  m->count.text_lo = lo;
+  m->count.text_len = hi - lo;
+  return 0;
+}
+
 static const char *const extra_ms[] = {"runtime.newosproc", "runtime.clone", "runtime.sysmon",
                                        "runtime.exit"};
 
 void gb_hooks_free(gb_machine *m) {
   free(m->watch.tls);
   free(m->count.bc);
+  free(m->count.fast);
   m->watch.tls = NULL;
   m->count.bc = NULL;
+  m->count.fast = NULL;
+  m->count.text_len = 0;
 }
 
 int gb_hooks_install(gb_machine *m) {
   m->count.wall_start_ns = host_ns();
+  m->count.wall_next = WALL_EVERY_BLOCKS;
   m->count.bc = calloc(GB_BLOCK_CACHE, sizeof *m->count.bc);
-  if (!m->count.bc) return -1;
+  if (!m->count.bc || (!m->o.exact_insns && fast_table(m) < 0)) return -1;
   if (scan_tls(m) < 0) return -1;
   /* the exact counter goes first so milestones see the count of their own instruction */
   if (m->o.exact_insns &&
