@@ -25,6 +25,13 @@
 #include "bootstate.h"
 #include "machine.h"
 
+/* The longest block looked at for a spin-wait loop (one is a few instructions). */
+#define GB_SPIN_LOOP_MAX 64u
+/* How much the other threads may run, in time slices' worth of blocks, while a spinning
+ * thread gives up its slice without running a round (spin_yield). Without a bound, a
+ * spinner whose lock was freed long ago would wait as long as any other runs. */
+#define GB_SPIN_PARK_SLICES 64u
+
 /* First TLS site >= addr. */
 static int tls_lower(const gb_machine *m, uint64_t addr) {
   int lo = 0, hi = m->watch.ntls;
@@ -36,8 +43,38 @@ static int tls_lower(const gb_machine *m, uint64_t addr) {
   return lo;
 }
 
+/* Whether the block [addr, addr+size) waits for another thread by spinning, read from
+ * the image's bytes (the text never changes):
+ *  - SPIN_CAS: it jumps back to its own start and holds a LOCK CMPXCHG (F0, maybe a REX
+ *    prefix, 0F B0/B1): a compare-and-swap retried until it succeeds; going round again
+ *    means it failed.
+ * Bytes are matched, not decoded: a false match only makes that loop give up its time
+ * slice sooner. */
+enum { SPIN_NONE, SPIN_CAS };
+
+static int spin_kind(const gb_machine *m, uint64_t addr, uint32_t size) {
+  size_t avail = 0;
+  const unsigned char *p = size < 2 || size > GB_SPIN_LOOP_MAX ? NULL : gb_image_ptr(m->img, addr, &avail);
+  if (!p || avail < size) return SPIN_NONE;
+
+  int jcc8 = (p[size - 2] >= 0x70 && p[size - 2] <= 0x7f) || p[size - 2] == 0xeb;
+  int self = jcc8 && (int8_t)p[size - 1] == -(int)size;
+  if (!self && size >= 6) {
+    const unsigned char *j = p + size - 6;
+    int32_t rel = (int32_t)((uint32_t)j[2] | (uint32_t)j[3] << 8 | (uint32_t)j[4] << 16 |
+                            (uint32_t)j[5] << 24);
+    self = j[0] == 0x0f && j[1] >= 0x80 && j[1] <= 0x8f && rel == -(int32_t)size;
+  }
+  for (uint32_t i = 0; self && i + 2 < size; i++) {
+    if (p[i] != 0xf0) continue;
+    uint32_t k = i + 1 + ((p[i + 1] & 0xf0) == 0x40);
+    if (k + 1 < size && p[k] == 0x0f && (p[k + 1] == 0xb0 || p[k + 1] == 0xb1)) return SPIN_CAS;
+  }
+  return SPIN_NONE;
+}
+
 static gb_block_info block_fill(gb_machine *m, gb_block_ent *e, uint64_t addr, uint32_t size) {
-  gb_block_info bi = {0, 0, 0};
+  gb_block_info bi = {0, 0, 0, 0};
   uc_tb tb;
   memset(&tb, 0, sizeof tb);
   /* The block is being executed, so this is a lookup, not a translation. The control
@@ -50,6 +87,7 @@ static gb_block_info block_fill(gb_machine *m, gb_block_ent *e, uint64_t addr, u
   int f = tls_lower(m, addr), l = tls_lower(m, addr + size);
   bi.first_tls = f;
   bi.ntls = (uint16_t)(l - f);
+  bi.spin = (uint8_t)spin_kind(m, addr, size);
   e->addr = addr;
   e->bi = bi;
   return bi;
@@ -104,8 +142,42 @@ static void arm(gb_machine *m) {
 /* Whether the fast path may count this block from now on: its facts are fixed (the
  * text never changes) and it has no TLS loads to count. */
 static int fast_ok(const gb_machine *m, gb_block_info bi, uint32_t size) {
-  return bi.icount <= GB_FAST_MAX_ICOUNT && size <= UINT16_MAX &&
+  return bi.icount <= GB_FAST_MAX_ICOUNT && size <= UINT16_MAX && !bi.spin &&
          (!bi.ntls || !(m->watch.boot_phase || m->o.tls_all));
+}
+
+/* The time slice ends at the block at ADDR: threads whose deadline passed wake, and if
+ * another can run, the engine stops before this block (1). */
+static int slice_end(gb_machine *m, uint64_t addr) {
+  m->count.slice = 0;
+  gb_sched_expire(m);
+  if (!gb_sched_others_runnable(m)) return 0;
+  m->count.quantum_stop = 1;
+  m->count.quantum_pc = addr;
+  uc_emu_stop(m->uc);
+  return 1;
+}
+
+/* Whether the thread should give up its slice at the block at ADDR, a spin-wait loop's
+ * (spin_kind). A spinning thread waits for another, and while it runs no other does:
+ * nothing it waits for can change. So it yields at its second round in a slice (a
+ * failed CAS gone round: the first may succeed, others have run since), and when it is
+ * next switched in at the same loop it yields again before running, until the others
+ * have run GB_SPIN_PARK_SLICES slices' worth of blocks (then it runs a round, so it
+ * cannot starve). But when every runnable thread has yielded so in a row, they may all
+ * wait for time to pass (a sleeper's deadline), which no round of theirs moves much:
+ * then this one spins on to the quantum's end, as every spinning thread did before. */
+static int spin_yield(gb_machine *m, uint64_t addr, gb_block_info bi) {
+  gb_count *c = &m->count;
+  gb_thread *t = gb_cur(m);
+  if (!bi.spin) return 0;
+  int again = !c->slice && addr == t->spin_at &&
+              c->blocks - t->spin_blocks < (uint64_t)m->o.quantum * GB_SPIN_PARK_SLICES;
+  if (!again && (!c->slice || addr != c->last_block)) return 0;
+  gb_sched_expire(m);
+  if (c->spin_yields >= (uint32_t)gb_sched_runnable(m)) return 0;
+  if (!again) t->spin_at = addr, t->spin_blocks = c->blocks;
+  return 1;
 }
 
 /* Everything the fast path does not: the first sight of a block, blocks outside the
@@ -133,15 +205,10 @@ __attribute__((noinline, cold)) static void block_slow(gb_machine *m, uint64_t a
             (unsigned long long)m->o.max_insns);
     return;
   }
-  if (++c->slice >= m->o.quantum) {
-    c->slice = 0;
-    gb_sched_expire(m);
-    if (gb_sched_others_runnable(m)) {
-      c->quantum_stop = 1;
-      c->quantum_pc = addr;
-      uc_emu_stop(m->uc);
-      return;
-    }
+  int spin = spin_yield(m, addr, bi);
+  if ((++c->slice >= m->o.quantum || spin) && slice_end(m, addr)) {
+    if (spin) c->spin_yields++, c->spin_stop = 1;
+    return;
   }
   c->blocks++;
   c->last_block = addr;

@@ -9,9 +9,10 @@
 
 #include "common.h"
 
-/* What a translated block holds: its instruction count (from Unicorn's TB) and the
- * TLS load sites inside it (a run of the sorted site table). */
-typedef struct gb_block_info { uint16_t icount, ntls; int32_t first_tls; } gb_block_info;
+/* What a translated block holds: its instruction count (from Unicorn's TB), the TLS
+ * load sites inside it (a run of the sorted site table) and whether it is a spin-wait
+ * loop (hooks.c spin_kind). */
+typedef struct gb_block_info { uint16_t icount, ntls; int32_t first_tls; uint8_t spin; } gb_block_info;
 typedef struct gb_block_ent { uint64_t addr; gb_block_info bi; } gb_block_ent;
 #define GB_BLOCK_CACHE (1u << 16)
 /* What the fast path knows of a block of the text: both fixed once it was first seen. */
@@ -44,6 +45,8 @@ typedef struct gb_count {
   uint32_t slice;         /* blocks in the current time slice (when settled) */
   uint64_t wall_next;     /* `blocks` at which the wall-clock guard looks next */
   int quantum_stop;       /* stopped by the block hook at quantum_pc */
+  int spin_stop;          /* ... because the thread spun (hooks.c spin_yield) */
+  uint32_t spin_yields;   /* slices in a row that ended so */
   uint64_t quantum_pc;
   uint64_t wall_start_ns; /* host time at start: the wall-clock guard only */
   gb_block_ent *bc;       /* the slow path's blocks by start address: direct-mapped, a
