@@ -107,7 +107,8 @@ static uint64_t host_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* a span larger than this (no Go text is: the biggest are ~100 MiB) gets no fast table */
+/* the largest text span given a fast table (4 bytes a byte of text, only the pages of
+ * blocks that run touched); a larger one runs every block through the slow path */
 #define GB_FAST_TEXT_MAX (256ULL << 20)
 
 /* every 2^16 blocks: a clock read costs nothing at that rate */
