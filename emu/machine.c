@@ -147,9 +147,12 @@ void gb_machine_run(gb_machine *m) {
   int idle = 0;
   while (m->stop == GB_STOP_NONE) {
     uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
-    m->count.quantum_stop = 0;
+    m->count.quantum_stop = m->count.spin_stop = 0;
     m->sched.pending = PEND_NONE;
+    gb_count_settle(m); /* the budget may have moved, or a run outside this loop armed it */
     uc_err err = uc_emu_start(m->uc, pc, GB_NO_EXIT, 0, 0);
+    gb_count_settle(m); /* blocks and slice exact for the scheduler and the trace */
+    if (!m->count.spin_stop) m->count.spin_yields = 0; /* a slice ended otherwise */
     if (m->count.quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->count.quantum_pc)
       gb_set_reg(m, UC_X86_REG_RIP, m->count.quantum_pc); /* docs/unicorn.md § Stale RIP after a block-hook stop */
     if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) gb_fault_stop(m, err);

@@ -33,7 +33,9 @@ typedef struct page_ref { uint32_t region, page; } page_ref;
 /* The machine's parts a run changes that are not guest memory or registers: the
  * counters and the scheduler whole (their pointers, block cache and thread array, do not
  * change while the thread set stays the same), and single fields of the others. The
- * milestones and the boot state are not rewound: the probe keeps no trace. */
+ * milestones and the boot state are not rewound: the probe keeps no trace. Nor is the
+ * block hook's table of blocks seen (facts of the code, which never changes); the count
+ * is saved settled (between runs), so its countdown is too. */
 typedef struct saved_parts {
   gb_count count;
   gb_sched sched;          /* the thread records are saved apart (th_saved) */

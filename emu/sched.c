@@ -1,8 +1,9 @@
 /* sched.c — cooperative guest threads over one Unicorn engine.
  *
  * Each thread keeps its CPU state in a uc_context. The running thread gives up the
- * CPU when it blocks (futex wait, sleep, epoll wait), yields, exits, or has run a fixed
- * quantum of blocks; the next runnable thread in tid order after it runs. When every
+ * CPU when it blocks (futex wait, sleep, epoll wait), yields, exits, has run a fixed
+ * quantum of blocks, or spins waiting for another thread (the block hook sees the loop:
+ * hooks.c spin_yield); the next runnable thread in tid order after it runs. When every
  * thread is blocked the virtual clock jumps to the earliest deadline; when none has a
  * deadline the run stops as a deadlock. Same inputs, same interleaving. */
 #include <stdlib.h>
@@ -113,6 +114,12 @@ void gb_sched_expire(gb_machine *m) {
     if (t->state == TH_RUN || t->state == TH_EXITED || t->deadline > now) continue;
     wake(t, t->state == TH_FUTEX ? (uint64_t)-ETIMEDOUT_LINUX : 0);
   }
+}
+
+int gb_sched_runnable(gb_machine *m) {
+  int n = 0;
+  for (int i = 0; i < m->sched.nth; i++) n += m->sched.th[i].state == TH_RUN;
+  return n;
 }
 
 int gb_sched_others_runnable(gb_machine *m) {

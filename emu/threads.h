@@ -27,6 +27,8 @@ typedef struct gb_thread {
   int ss_flags;
   uint64_t fs_base;       /* as last set (for the trace) */
   uint64_t runs;          /* times switched in */
+  uint64_t spin_at;       /* the spin-wait block it last gave up its slice at (hooks.c) */
+  uint64_t spin_blocks;   /* blocks counted then (the machine's, so the others' since) */
   int sig_depth;          /* signal frames delivered and not yet returned from (signal.c) */
   uint64_t sig_cr2;       /* the kernel's thread.cr2: the last page-fault address signalled */
   char comm[TASK_COMM_LEN_LINUX]; /* prctl(PR_SET_NAME); "" = the process's */
@@ -62,6 +64,7 @@ int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n);
 void gb_wake_epoll(gb_machine *m);
 int gb_sched_next(gb_machine *m); /* pick and switch; 0 ok, -1 stop set */
 int gb_sched_others_runnable(gb_machine *m);
+int gb_sched_runnable(gb_machine *m);   /* threads that can run, the current one too */
 void gb_sched_expire(gb_machine *m);  /* wake the threads whose deadline has passed */
 void gb_sched_request(gb_machine *m, gb_pending p); /* leave P for the run loop and stop */
 void gb_sched_clone(gb_machine *m);   /* the run loop's half of clone() */

@@ -21,6 +21,7 @@ static void rdtsc_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) 
   if (is_rdtscp) gb_set_reg(m, UC_X86_REG_RCX, 0); /* IA32_TSC_AUX: cpu 0 */
   /* a RIP write from a code hook resumes there: the real instruction never runs. The
    * rest of this block then runs as a new block that was already counted with this one */
+  gb_count_settle(m); /* the block's end, and the block hook's slow path sees the tail */
   m->clock.skip_at = addr + (is_rdtscp ? 3 : 2);
   m->clock.skip_end = m->count.last_block_end;
   gb_set_reg(m, UC_X86_REG_RIP, addr + (is_rdtscp ? 3 : 2));

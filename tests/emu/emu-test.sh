@@ -389,6 +389,26 @@ deadlock)
   # the only thread futex-waits with no timeout: nothing can wake it
   need "$emuprogs/futexwait"; run "$emuprogs/futexwait"; expect_rc 85; stop_is deadlock
   grep -q '"name":[[:space:]]*"futex"' "$tmp/trace.json" || fail "no futex syscall in the trace" ;;
+contend)
+  # 8 goroutines waiting for each other (a CAS spin lock, a sync.Mutex, a channel) on 8
+  # CPUs: a thread that spins for a lock must give up its time slice at once (its holder
+  # cannot run before), so the work stays that of one CPU. Without it: 4.4x, 4.1x, 1.5x.
+  need "$emuprogs/contend"
+  insns() { sed -n 's/.*"instructions":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$tmp/trace.json" | tail -n 1; }
+  for mode in cas mutex chan; do
+    run_args "$emuprogs/contend" --ncpu 1 -- "$mode" 5000; expect_rc 0
+    one=$(insns)
+    run_args "$emuprogs/contend" --ncpu 8 -- "$mode" 5000; expect_rc 0
+    grep -q "^$mode: total \([0-9]*\) (want \1)\$" "$tmp/out" || fail "$mode: wrong total: $(cat "$tmp/out")"
+    grep -q '^GOMAXPROCS 8$' "$tmp/out" || fail "$mode: GOMAXPROCS is not 8"
+    eight=$(insns)
+    [ -n "$one" ] && [ -n "$eight" ] || fail "$mode: no instruction count in the trace"
+    [ $((eight * 4)) -le $((one * 5)) ] ||
+      fail "$mode: $eight instructions on 8 CPUs, more than 1.25 x $one on one: spinning threads burn their slices"
+    cp "$tmp/trace.json" "$tmp/first.json"
+    run_args "$emuprogs/contend" --ncpu 8 -- "$mode" 5000
+    cmp -s "$tmp/first.json" "$tmp/trace.json" || fail "$mode: two runs on 8 CPUs differ"
+  done ;;
 *) fail "unknown test" ;;
 esac
 echo "ok [$name]"
