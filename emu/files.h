@@ -60,7 +60,7 @@ typedef struct gb_fd {
   char *path;          /* the path it was opened by, for the trace */
 } gb_fd;
 
-#define GB_MAX_FDS 256
+#define GB_MAX_FDS 4096 /* below RLIMIT_NOFILE (sys_misc.c); os tests open 1200 */
 #define GB_PIPE_DEFAULT 65536     /* Linux's pipe buffer (16 pages) */
 #define GB_PIPE_MAX (1u << 20)    /* /proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's ceiling */
 

@@ -625,6 +625,14 @@ int64_t gb_sys_fchmod(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return gb_chmod_node(m, f->node, (uint32_t)a[1]);
 }
 
+int64_t gb_sys_fchown(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = gb_getfd(m, a[0]);
+  if (!f) return -EBADF_LINUX;
+  if ((f->kind != FD_FILE && f->kind != FD_DIR) || f->node < 0) return -EPERM_LINUX;
+  return gb_chown_node(m, f->node, a[1], a[2]);
+}
+
 int64_t gb_sys_fstatfs(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   if (!gb_getfd(m, a[0])) return -EBADF_LINUX;

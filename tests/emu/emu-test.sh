@@ -220,7 +220,7 @@ stat "/proc/version/": not a directory
 stat "/proc/version/x": not a directory
 stat "/nope/x": no such file or directory
 stat "/sys/kernel/mm": dr-xr-xr-x dir=true
-readdir /: ok [dev:d home:d proc:d root:d sys:d tmp:d]
+readdir /: ok [dev:d etc:d home:d proc:d root:d sys:d tmp:d usr:d]
 readdir /proc/self: ok [auxv:f exe:f]
 readdir /dev: ok [full:c null:c random:c urandom:c zero:c]
 readdir /proc/version: not a directory []
