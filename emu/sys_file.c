@@ -73,7 +73,10 @@ static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint
     if (pos >= len) return 0;
     size_t k = len - pos < n ? len - pos : (size_t)n;
     if (gb_write(m, buf, data + pos, k) < 0) return -EFAULT_LINUX;
-    if (!use_off) f->pos += k;
+    if (!use_off) {
+      f->pos += k;
+      gb_fd_shared(m, f);
+    }
     return (int64_t)k;
   }
   if (f->kind == FD_PIPE_R) {
@@ -152,6 +155,7 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int 
     if (f->flags & O_APPEND_LINUX) f->pos = m->files.nodes[f->node].len;
     int64_t r = write_file(m, f, buf, n, f->pos);
     if (r > 0) f->pos += (size_t)r;
+    gb_fd_shared(m, f);
     return r;
   }
   if (f->kind == FD_PIPE_W) {
@@ -223,6 +227,7 @@ int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 static void release(gb_machine *m, gb_fd *f) {
+  gb_fd_unshare(m, (int)(f - m->files.fds));
   if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, -1);
   if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) gb_fs_put(m, f->node);
   free(f->data);
@@ -325,6 +330,7 @@ int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (f->kind == FD_DIR) { /* a position in the listing: only a rewind or a return */
     if (a[2] != 0 || (int64_t)a[1] < 0) return -EINVAL_LINUX;
     f->pos = (size_t)a[1];
+    gb_fd_shared(m, f);
     return (int64_t)a[1];
   }
   if (fd_dev(m, f)) return 0; /* devices: every position is 0 */
@@ -337,14 +343,17 @@ int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {
   int64_t np = base + (int64_t)a[1];
   if (np < 0) return -EINVAL_LINUX;
   f->pos = (size_t)np;
+  gb_fd_shared(m, f);
   return np;
 }
 
-/* A copy of F at slot TO (its own offset: goboot's descriptions are not shared). */
+/* A copy of F at slot TO, sharing F's open file description (gb_fd_shared). */
 static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
   gb_fd *t = &m->files.fds[to];
   if (t->kind != FD_NONE) release(m, t);
   *t = *f;
+  t->share = f->share ? f->share : (int)(f - m->files.fds) + 1; /* into F's ring, after F */
+  f->share = to + 1;
   t->data = NULL;
   t->ep = NULL;
   t->path = f->path ? strdup(f->path) : NULL;
@@ -390,7 +399,10 @@ int64_t gb_sys_fcntl(gb_machine *m, const uint64_t *a, cJSON *ev) {
     if (f->kind == FD_STDIN || f->kind == FD_STDOUT || f->kind == FD_STDERR)
       return O_RDWR_LINUX | (f->flags & O_NONBLOCK_LINUX);
     return f->flags;
-  case F_SETFL_LINUX: f->flags = (f->flags & O_ACCMODE_LINUX) | (uint32_t)(a[2] & ~(uint64_t)O_ACCMODE_LINUX); return 0;
+  case F_SETFL_LINUX:
+    f->flags = (f->flags & O_ACCMODE_LINUX) | (uint32_t)(a[2] & ~(uint64_t)O_ACCMODE_LINUX);
+    gb_fd_shared(m, f);
+    return 0;
   default: return -EINVAL_LINUX;
   }
 }
@@ -614,6 +626,7 @@ int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
     used += reclen;
     f->pos++;
   }
+  gb_fd_shared(m, f);
   return (int64_t)used;
 }
 

@@ -175,6 +175,26 @@ void gb_fds_free(gb_machine *m) {
   gb_stdin_free(m);
 }
 
+/* Descriptors made by dup share what Linux keeps in the open file description: the
+ * offset and the status flags (O_APPEND, O_NONBLOCK). Each copy holds them; a change
+ * through one is copied round the ring. */
+void gb_fd_shared(gb_machine *m, gb_fd *f) {
+  int self = (int)(f - m->files.fds);
+  for (int i = f->share - 1; f->share && i != self; i = m->files.fds[i].share - 1) {
+    m->files.fds[i].pos = f->pos;
+    m->files.fds[i].flags = f->flags;
+  }
+}
+
+void gb_fd_unshare(gb_machine *m, int fd) {
+  gb_fd *f = &m->files.fds[fd];
+  if (!f->share) return;
+  int p = f->share - 1;
+  while (m->files.fds[p].share - 1 != fd) p = m->files.fds[p].share - 1;
+  m->files.fds[p].share = f->share - 1 == p ? 0 : f->share; /* left alone, or skip FD */
+  f->share = 0;
+}
+
 int gb_fd_alloc(gb_machine *m) {
   for (int i = 0; i < GB_MAX_FDS; i++)
     if (m->files.fds[i].kind == FD_NONE) return i;
