@@ -49,7 +49,15 @@ args)
   env -i A=1 "B=two words" "$goprogs/args" x "y y" --z >"$tmp/native" || fail "native run failed"
   cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "argv/envp differ from native"; }
   run "$goprogs/args"
-  grep -q '^envc=0$' "$tmp/out" || fail "default guest environment is not empty" ;;
+  grep -q '^envc=0$' "$tmp/out" || fail "default guest environment is not empty"
+  # --env-host copies one variable of goboot's own, in command-line order with --env
+  export GB_HOSTVAR="x=y z"
+  run_args "$goprogs/args" --env A=1 --env-host GB_HOSTVAR
+  expect_rc 0
+  printf 'envc=2\nenv=A=1\nenv=GB_HOSTVAR=x=y z\n' >"$tmp/want"
+  grep '^env' "$tmp/out" | cmp -s - "$tmp/want" || { cat "$tmp/out" >&2; fail "--env-host did not copy GB_HOSTVAR"; }
+  "$goboot" run "$goprogs/args" --env-host GB_UNSET_VAR_FOR_TEST >/dev/null 2>&1
+  [ $? -eq 64 ] || fail "--env-host of an unset variable is not a usage error" ;;
 hello-v2)
   need "$goprogs/hello-v2"; run "$goprogs/hello-v2"; expect_rc 0; expect_out "hello, world" ;;
 hello-v3)
