@@ -205,6 +205,8 @@ EOF_WANT
   run_args "$emuprogs/fsops" --cwd /home/me/proj --max-fs 200000 -- fill big
   expect_rc 0
   grep -q '^after remove: 65536 ok$' "$tmp/out" || { cat "$tmp/out" >&2; fail "--cwd to a new directory"; }
+  grep -q '"max_fs":[[:space:]]*200000' "$tmp/trace.json" && grep -q '"cwd":[[:space:]]*"/home/me/proj"' "$tmp/trace.json" ||
+    fail "the trace header lacks vfs.max_fs or vfs.cwd"
   "$goboot" record --quiet -o "$tmp/rec.json" --cwd /work/src --mount "$tmp/src:/work/src" "$emuprogs/fsops" mount . ||
     fail "record failed"
   rm -rf "$tmp/src"
