@@ -37,6 +37,9 @@ int64_t gb_put_stat(gb_machine *m, cJSON *ev, uint64_t buf, const gb_stat_info *
 int64_t gb_chmod_node(gb_machine *m, int node, uint32_t mode);
 int64_t gb_chown_node(gb_machine *m, int node, uint64_t uid, uint64_t gid);
 int64_t gb_put_statfs(gb_machine *m, uint64_t buf);
+/* select's descriptor sets (sys_file.c), for select and pselect6 (sys_time.c). */
+int64_t gb_select(gb_machine *m, uint64_t nfds, const uint64_t sets[3], int64_t timeout_ns,
+                  int nr, cJSON *ev);
 
 #define SYS(name) int64_t gb_sys_##name(gb_machine *m, const uint64_t *a, cJSON *ev)
 /* sys_mem.c */

@@ -695,6 +695,49 @@ static int64_t do_poll(gb_machine *m, uint64_t fds, uint64_t nfds, int64_t timeo
   return 0;
 }
 
+/* select/pselect6 over descriptor sets (bit arrays of 64-bit words): readiness as poll
+ * sees it (read: EPOLLIN/HUP/ERR, write: EPOLLOUT/ERR, except: never), the sets
+ * rewritten to the ready descriptors. Not ready: TIMEOUT_NS 0 returns 0, < 0 blocks
+ * until something is (the syscall restarts), else sleeps and times out (as poll does). */
+int64_t gb_select(gb_machine *m, uint64_t nfds, const uint64_t sets[3], int64_t timeout_ns,
+                  int nr, cJSON *ev) {
+  if ((int64_t)nfds < 0 || (int32_t)nfds < 0) return -EINVAL_LINUX;
+  if (nfds > GB_MAX_FDS) nfds = GB_MAX_FDS; /* none open past it: nothing to see */
+  static const uint32_t want[3] = {EPOLLIN_LINUX | EPOLLHUP_LINUX | EPOLLERR_LINUX,
+                                   EPOLLOUT_LINUX | EPOLLERR_LINUX, 0};
+  uint64_t in[3][GB_MAX_FDS / 64], out[3][GB_MAX_FDS / 64];
+  size_t words = (size_t)(nfds + 63) / 64;
+  memset(in, 0, sizeof in);
+  memset(out, 0, sizeof out);
+  for (int k = 0; k < 3; k++)
+    if (sets[k] && words && gb_read(m, sets[k], in[k], (nfds + 7) / 8) < 0) return -EFAULT_LINUX;
+  int64_t n = 0;
+  for (uint64_t fd = 0; fd < nfds; fd++) {
+    uint64_t bit = 1ULL << (fd % 64);
+    int asked = 0;
+    for (int k = 0; k < 3; k++) asked |= (in[k][fd / 64] & bit) != 0;
+    if (!asked) continue;
+    if (!gb_getfd(m, fd)) return -EBADF_LINUX;
+    uint32_t r = poll_ready(m, (int)fd);
+    for (int k = 0; k < 3; k++)
+      if ((in[k][fd / 64] & bit) && (r & want[k])) {
+        out[k][fd / 64] |= bit;
+        n++;
+      }
+  }
+  if (n == 0 && timeout_ns < 0) {
+    if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
+    if (ev) cJSON_AddBoolToObject(ev, "restarts", 1);
+    return restart(m, nr); /* the sets are read again then */
+  }
+  for (int k = 0; k < 3; k++)
+    if (sets[k] && words && gb_write(m, sets[k], out[k], (nfds + 7) / 8) < 0) return -EFAULT_LINUX;
+  if (n > 0 || timeout_ns == 0) return n;
+  if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
+  gb_block(m, TH_EPOLL, gb_now_ns(m) + (uint64_t)timeout_ns);
+  return 0;
+}
+
 int64_t gb_sys_poll(gb_machine *m, const uint64_t *a, cJSON *ev) {
   int64_t ms = (int32_t)a[2];
   int64_t r = do_poll(m, a[0], a[1], ms < 0 ? -1 : ms * 1000000, 7, ev);
