@@ -45,6 +45,14 @@ int gb_inputs_option(gb_inputs *in, int opt, const char *arg) {
   case GB_OPT_ENV:
     /* The kernel takes any string; K=V is only the convention. */
     return push(in->envs, &in->nenvs, arg, "--env options");
+  case GB_OPT_ENV_HOST: { /* the environ entry itself: it lives as long as goboot */
+    extern char **environ;
+    size_t n = strlen(arg);
+    for (char **e = environ; n && !strchr(arg, '=') && *e; e++)
+      if (!strncmp(*e, arg, n) && (*e)[n] == '=') return push(in->envs, &in->nenvs, *e, "--env options");
+    fprintf(stderr, "goboot: --env-host %s: not set in goboot's environment\n", arg);
+    return -1;
+  }
   case GB_OPT_AUXV:
     if (gb_auxv_edit(NULL, arg, err, sizeof err)) {
       fprintf(stderr, "goboot: %s\n", err);

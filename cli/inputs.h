@@ -16,13 +16,14 @@
 enum {
   GB_OPT_ARG = 0x1000, GB_OPT_ENV, GB_OPT_AUXV, GB_OPT_SEED, GB_OPT_EXECFN,
   GB_OPT_MIMIC_HOST, GB_OPT_STACK_TOP, GB_OPT_VDSO, GB_OPT_ARGV0,
-  GB_OPT_AUXV_RAW, GB_OPT_NO_AT_NULL
+  GB_OPT_AUXV_RAW, GB_OPT_NO_AT_NULL, GB_OPT_ENV_HOST
 };
 
 /* Spread into a command's `struct option` array. */
 #define GB_INPUT_LONGOPTS                                   \
   {"arg", required_argument, 0, GB_OPT_ARG},                \
   {"env", required_argument, 0, GB_OPT_ENV},                \
+  {"env-host", required_argument, 0, GB_OPT_ENV_HOST},      \
   {"auxv", required_argument, 0, GB_OPT_AUXV},              \
   {"seed", required_argument, 0, GB_OPT_SEED},              \
   {"execfn", required_argument, 0, GB_OPT_EXECFN},          \
@@ -35,6 +36,10 @@ enum {
 #define GB_INPUTS_HELP                                                              \
   "  --arg A            append A to the guest's argv (after argv[0] = the binary)\n" \
   "  --env K=V          append K=V to the guest's environment (default: none)\n"     \
+  "  --env-host NAME    append NAME=VALUE as goboot's own environment has it (recorded\n" \
+  "                     like --env; an error when NAME is unset). The usual ones:\n" \
+  "                     --env HOME=/home/user --env USER=user --env PATH=/usr/bin:/bin\n" \
+  "                     --env LANG=C.UTF-8 (/home/user is the guest's own, /etc/passwd's)\n" \
   "  --auxv TAG=VAL     set an auxv entry; +TAG=VAL adds a duplicate; -TAG drops it\n" \
   "  --seed N           seed for AT_RANDOM and all guest randomness (default 1)\n"   \
   "  --execfn PATH      AT_EXECFN string (default: argv[0])\n"                        \

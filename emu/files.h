@@ -58,9 +58,12 @@ typedef struct gb_fd {
   uint32_t flags;      /* O_*_LINUX as opened / set by F_SETFL */
   int fdflags;         /* FD_CLOEXEC_LINUX */
   char *path;          /* the path it was opened by, for the trace */
+  int share;           /* dup'ed copies: 1 + the next slot in the ring of descriptors
+                        * sharing one open file description (offset, status flags);
+                        * 0: alone. gb_fd_shared() keeps the ring agreeing. */
 } gb_fd;
 
-#define GB_MAX_FDS 256
+#define GB_MAX_FDS 4096 /* below RLIMIT_NOFILE (sys_misc.c); os tests open 1200 */
 #define GB_PIPE_DEFAULT 65536     /* Linux's pipe buffer (16 pages) */
 #define GB_PIPE_MAX (1u << 20)    /* /proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's ceiling */
 
@@ -93,6 +96,8 @@ typedef struct gb_files {
 void gb_fds_init(gb_machine *m);  /* also builds the default tree; 0 or -ENOMEM */
 void gb_fds_free(gb_machine *m);
 int gb_fd_alloc(gb_machine *m);
+void gb_fd_shared(gb_machine *m, gb_fd *f);  /* F's offset and flags to its dup'ed copies */
+void gb_fd_unshare(gb_machine *m, int fd);   /* leave the ring (the slot is closing) */
 void gb_rng_bytes(gb_machine *m, void *buf, size_t n);
 
 /* ---- fstree.c ---- */

@@ -138,7 +138,7 @@ int gb_fs_unlink(gb_machine *m, int dir, const char *name) {
 int gb_fs_may_write_dir(gb_machine *m, int dir) {
   const gb_inode *d = N(dir);
   if (d->ro) return -EROFS_LINUX;
-  return d->uid == GB_FS_GUEST_UID || (d->mode & 0002) ? 0 : -EACCES_LINUX;
+  return (d->mode & (d->uid == GB_FS_GUEST_UID ? 0200 : 0002)) ? 0 : -EACCES_LINUX;
 }
 
 int gb_fs_may_remove(gb_machine *m, int dir, int node) {
@@ -351,11 +351,13 @@ int gb_fs_init(gb_machine *m) {
     {"/dev/random", 0666, GB_DEV_RANDOM},  {"/dev/urandom", 0666, GB_DEV_URANDOM},
     {"/dev/zero", 0666, GB_DEV_ZERO},      {"/home", 0755, 0},
     {"/root", 0700, 0},                    {"/tmp", 01777, 0},
+    {"/usr/bin", 0755, 0},                 {"/home/user", 0755, 0},
   };
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
     int n = mk(m, fixed[i].path, fixed[i].dev ? GB_INO_CHR : GB_INO_DIR, fixed[i].mode);
     if (n < 0) return n;
     N(n)->dev = fixed[i].dev;
+    if (!strcmp(fixed[i].path, "/home/user")) N(n)->uid = GB_FS_GUEST_UID; /* /etc/passwd's home */
   }
   const char *gen[32];
   int ng = gb_vfs_files(m, gen, 32);

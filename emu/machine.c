@@ -79,6 +79,8 @@ static void header(gb_machine *m) {
   cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)m->o.vfs.cpu_quota_us);
   cJSON_AddNumberToObject(vfs, "cpu_period_us", (double)m->o.vfs.cpu_period_us);
   cJSON_AddBoolToObject(vfs, "mountinfo", m->o.vfs.mountinfo);
+  if (m->o.vfs.max_fs) cJSON_AddNumberToObject(vfs, "max_fs", (double)m->o.vfs.max_fs); /* --max-fs */
+  if (m->o.vfs.cwd) cJSON_AddStringToObject(vfs, "cwd", m->o.vfs.cwd);                 /* --cwd */
   cJSON_AddStringToObject(h, "signals", "synchronous faults delivered to the guest's handlers; SIGURG preemption suppressed");
 }
 

@@ -358,6 +358,7 @@ static int restore_machine(gb_probe *p) {
   for (int i = 0; i < GB_MAX_FDS; i++) {
     gb_fd *f = &m->files.fds[i];
     if (p->fd_open[i] || f->kind == FD_NONE) continue;
+    gb_fd_unshare(m, i);
     free(f->data);
     free(f->ep);
     free(f->path);

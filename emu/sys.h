@@ -35,7 +35,11 @@ gb_fd *gb_getfd(gb_machine *m, uint64_t fd);
 void gb_node_stat(gb_machine *m, int node, int64_t size, gb_stat_info *si);
 int64_t gb_put_stat(gb_machine *m, cJSON *ev, uint64_t buf, const gb_stat_info *si);
 int64_t gb_chmod_node(gb_machine *m, int node, uint32_t mode);
+int64_t gb_chown_node(gb_machine *m, int node, uint64_t uid, uint64_t gid);
 int64_t gb_put_statfs(gb_machine *m, uint64_t buf);
+/* select's descriptor sets (sys_file.c), for select and pselect6 (sys_time.c). */
+int64_t gb_select(gb_machine *m, uint64_t nfds, const uint64_t sets[3], int64_t timeout_ns,
+                  int nr, cJSON *ev);
 
 #define SYS(name) int64_t gb_sys_##name(gb_machine *m, const uint64_t *a, cJSON *ev)
 /* sys_mem.c */
@@ -45,11 +49,11 @@ SYS(read); SYS(write); SYS(writev); SYS(open); SYS(openat); SYS(close); SYS(fsta
 SYS(newfstatat); SYS(stat); SYS(lseek); SYS(pread64); SYS(fcntl); SYS(ioctl); SYS(access);
 SYS(faccessat); SYS(readlinkat); SYS(readlink); SYS(dup); SYS(dup3); SYS(dup2); SYS(pipe2);
 SYS(pipe); SYS(eventfd2); SYS(epoll_create1); SYS(epoll_create); SYS(epoll_ctl); SYS(epoll_pwait);
-SYS(getdents64); SYS(poll); SYS(ppoll); SYS(pwrite64); SYS(ftruncate); SYS(fsync); SYS(fchmod); SYS(fstatfs);
+SYS(getdents64); SYS(poll); SYS(ppoll); SYS(pwrite64); SYS(ftruncate); SYS(fsync); SYS(fchmod); SYS(fchown); SYS(fstatfs);
 /* sys_path.c */
 SYS(getcwd); SYS(mkdir); SYS(mkdirat); SYS(lstat); SYS(statx); SYS(truncate); SYS(chdir);
 SYS(fchdir); SYS(rename); SYS(renameat); SYS(renameat2); SYS(rmdir); SYS(link); SYS(linkat);
-SYS(unlink); SYS(unlinkat); SYS(symlink); SYS(symlinkat); SYS(chmod); SYS(fchmodat);
+SYS(unlink); SYS(unlinkat); SYS(symlink); SYS(symlinkat); SYS(chmod); SYS(fchmodat); SYS(chown); SYS(lchown); SYS(fchownat);
 SYS(umask); SYS(statfs); SYS(utimensat); SYS(faccessat2);
 /* sys_signal.c */
 SYS(rt_sigaction); SYS(rt_sigprocmask); SYS(sigaltstack); SYS(rt_sigreturn); SYS(kill);
@@ -62,7 +66,7 @@ SYS(clock_gettime); SYS(clock_getres); SYS(gettimeofday); SYS(time); SYS(nanosle
 SYS(clock_nanosleep); SYS(select); SYS(pselect6);
 /* sys_misc.c */
 SYS(arch_prctl); SYS(uname); SYS(getrlimit); SYS(prlimit64); SYS(getrandom); SYS(getpid);
-SYS(getppid); SYS(getuid); SYS(getcpu); SYS(prctl); SYS(enosys_quiet);
+SYS(getppid); SYS(getuid); SYS(getgroups); SYS(getcpu); SYS(prctl); SYS(enosys_quiet);
 #undef SYS
 
 #endif

@@ -73,7 +73,10 @@ static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint
     if (pos >= len) return 0;
     size_t k = len - pos < n ? len - pos : (size_t)n;
     if (gb_write(m, buf, data + pos, k) < 0) return -EFAULT_LINUX;
-    if (!use_off) f->pos += k;
+    if (!use_off) {
+      f->pos += k;
+      gb_fd_shared(m, f);
+    }
     return (int64_t)k;
   }
   if (f->kind == FD_PIPE_R) {
@@ -152,6 +155,7 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int 
     if (f->flags & O_APPEND_LINUX) f->pos = m->files.nodes[f->node].len;
     int64_t r = write_file(m, f, buf, n, f->pos);
     if (r > 0) f->pos += (size_t)r;
+    gb_fd_shared(m, f);
     return r;
   }
   if (f->kind == FD_PIPE_W) {
@@ -223,6 +227,7 @@ int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 static void release(gb_machine *m, gb_fd *f) {
+  gb_fd_unshare(m, (int)(f - m->files.fds));
   if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, -1);
   if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) gb_fs_put(m, f->node);
   free(f->data);
@@ -325,6 +330,7 @@ int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (f->kind == FD_DIR) { /* a position in the listing: only a rewind or a return */
     if (a[2] != 0 || (int64_t)a[1] < 0) return -EINVAL_LINUX;
     f->pos = (size_t)a[1];
+    gb_fd_shared(m, f);
     return (int64_t)a[1];
   }
   if (fd_dev(m, f)) return 0; /* devices: every position is 0 */
@@ -337,14 +343,17 @@ int64_t gb_sys_lseek(gb_machine *m, const uint64_t *a, cJSON *ev) {
   int64_t np = base + (int64_t)a[1];
   if (np < 0) return -EINVAL_LINUX;
   f->pos = (size_t)np;
+  gb_fd_shared(m, f);
   return np;
 }
 
-/* A copy of F at slot TO (its own offset: goboot's descriptions are not shared). */
+/* A copy of F at slot TO, sharing F's open file description (gb_fd_shared). */
 static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
   gb_fd *t = &m->files.fds[to];
   if (t->kind != FD_NONE) release(m, t);
   *t = *f;
+  t->share = f->share ? f->share : (int)(f - m->files.fds) + 1; /* into F's ring, after F */
+  f->share = to + 1;
   t->data = NULL;
   t->ep = NULL;
   t->path = f->path ? strdup(f->path) : NULL;
@@ -390,7 +399,10 @@ int64_t gb_sys_fcntl(gb_machine *m, const uint64_t *a, cJSON *ev) {
     if (f->kind == FD_STDIN || f->kind == FD_STDOUT || f->kind == FD_STDERR)
       return O_RDWR_LINUX | (f->flags & O_NONBLOCK_LINUX);
     return f->flags;
-  case F_SETFL_LINUX: f->flags = (f->flags & O_ACCMODE_LINUX) | (uint32_t)(a[2] & ~(uint64_t)O_ACCMODE_LINUX); return 0;
+  case F_SETFL_LINUX:
+    f->flags = (f->flags & O_ACCMODE_LINUX) | (uint32_t)(a[2] & ~(uint64_t)O_ACCMODE_LINUX);
+    gb_fd_shared(m, f);
+    return 0;
   default: return -EINVAL_LINUX;
   }
 }
@@ -614,6 +626,7 @@ int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
     used += reclen;
     f->pos++;
   }
+  gb_fd_shared(m, f);
   return (int64_t)used;
 }
 
@@ -623,6 +636,14 @@ int64_t gb_sys_fchmod(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (!f) return -EBADF_LINUX;
   if ((f->kind != FD_FILE && f->kind != FD_DIR) || f->node < 0) return -EPERM_LINUX;
   return gb_chmod_node(m, f->node, (uint32_t)a[1]);
+}
+
+int64_t gb_sys_fchown(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f = gb_getfd(m, a[0]);
+  if (!f) return -EBADF_LINUX;
+  if ((f->kind != FD_FILE && f->kind != FD_DIR) || f->node < 0) return -EPERM_LINUX;
+  return gb_chown_node(m, f->node, a[1], a[2]);
 }
 
 int64_t gb_sys_fstatfs(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -670,6 +691,49 @@ static int64_t do_poll(gb_machine *m, uint64_t fds, uint64_t nfds, int64_t timeo
     if (ev) cJSON_AddBoolToObject(ev, "restarts", 1);
     return restart(m, nr);
   }
+  gb_block(m, TH_EPOLL, gb_now_ns(m) + (uint64_t)timeout_ns);
+  return 0;
+}
+
+/* select/pselect6 over descriptor sets (bit arrays of 64-bit words): readiness as poll
+ * sees it (read: EPOLLIN/HUP/ERR, write: EPOLLOUT/ERR, except: never), the sets
+ * rewritten to the ready descriptors. Not ready: TIMEOUT_NS 0 returns 0, < 0 blocks
+ * until something is (the syscall restarts), else sleeps and times out (as poll does). */
+int64_t gb_select(gb_machine *m, uint64_t nfds, const uint64_t sets[3], int64_t timeout_ns,
+                  int nr, cJSON *ev) {
+  if ((int64_t)nfds < 0 || (int32_t)nfds < 0) return -EINVAL_LINUX;
+  if (nfds > GB_MAX_FDS) nfds = GB_MAX_FDS; /* none open past it: nothing to see */
+  static const uint32_t want[3] = {EPOLLIN_LINUX | EPOLLHUP_LINUX | EPOLLERR_LINUX,
+                                   EPOLLOUT_LINUX | EPOLLERR_LINUX, 0};
+  uint64_t in[3][GB_MAX_FDS / 64], out[3][GB_MAX_FDS / 64];
+  size_t words = (size_t)(nfds + 63) / 64;
+  memset(in, 0, sizeof in);
+  memset(out, 0, sizeof out);
+  for (int k = 0; k < 3; k++)
+    if (sets[k] && words && gb_read(m, sets[k], in[k], (nfds + 7) / 8) < 0) return -EFAULT_LINUX;
+  int64_t n = 0;
+  for (uint64_t fd = 0; fd < nfds; fd++) {
+    uint64_t bit = 1ULL << (fd % 64);
+    int asked = 0;
+    for (int k = 0; k < 3; k++) asked |= (in[k][fd / 64] & bit) != 0;
+    if (!asked) continue;
+    if (!gb_getfd(m, fd)) return -EBADF_LINUX;
+    uint32_t r = poll_ready(m, (int)fd);
+    for (int k = 0; k < 3; k++)
+      if ((in[k][fd / 64] & bit) && (r & want[k])) {
+        out[k][fd / 64] |= bit;
+        n++;
+      }
+  }
+  if (n == 0 && timeout_ns < 0) {
+    if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
+    if (ev) cJSON_AddBoolToObject(ev, "restarts", 1);
+    return restart(m, nr); /* the sets are read again then */
+  }
+  for (int k = 0; k < 3; k++)
+    if (sets[k] && words && gb_write(m, sets[k], out[k], (nfds + 7) / 8) < 0) return -EFAULT_LINUX;
+  if (n > 0 || timeout_ns == 0) return n;
+  if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
   gb_block(m, TH_EPOLL, gb_now_ns(m) + (uint64_t)timeout_ns);
   return 0;
 }

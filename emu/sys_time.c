@@ -95,23 +95,39 @@ int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return sleep_until(m, now + ns, ev);
 }
 
-/* select/pselect6 with no descriptors: how Go <= 1.10's usleep sleeps (pselect6 in some
- * releases, select in others). Descriptor sets are not emulated (-ENOSYS_LINUX). */
+/* select/pselect6: with no descriptors how Go <= 1.10's usleep sleeps (pselect6 in some
+ * releases, select in others); with descriptor sets, readiness (gb_select, sys_file.c). */
 int64_t gb_sys_select(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  if (a[0] != 0) return -ENOSYS_LINUX;
+  int64_t tv[2] = {-1, 0};
+  if (a[4]) {
+    if (gb_read(m, a[4], tv, sizeof tv) < 0) return -EFAULT_LINUX;
+    if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -EINVAL_LINUX;
+  }
+  int64_t ns = a[4] ? tv[0] * 1000000000LL + tv[1] * 1000 : -1;
+  if (a[0] != 0) {
+    const uint64_t sets[3] = {a[1], a[2], a[3]};
+    int64_t r = gb_select(m, a[0], sets, ns, 23, ev);
+    m->files.restarting = 0;
+    return r;
+  }
   if (!a[4]) return sleep_until(m, UINT64_MAX, ev);
-  int64_t tv[2];
-  if (gb_read(m, a[4], tv, sizeof tv) < 0) return -EFAULT_LINUX;
-  if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -EINVAL_LINUX;
   int64_t left[2] = {0, 0}; /* Linux writes back the time left: none */
   if (gb_write(m, a[4], left, sizeof left) < 0) return -EFAULT_LINUX;
-  return sleep_until(m, gb_now_ns(m) + (uint64_t)tv[0] * 1000000000ULL + (uint64_t)tv[1] * 1000, ev);
+  return sleep_until(m, gb_now_ns(m) + (uint64_t)ns, ev);
 }
 
 int64_t gb_sys_pselect6(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  uint64_t ns;
-  if (a[0] != 0) return -ENOSYS_LINUX;
+  uint64_t ns = 0;
+  if (a[4]) {
+    int64_t r = gb_read_timespec(m, a[4], &ns);
+    if (r < 0) return r;
+  }
+  if (a[0] != 0) {
+    const uint64_t sets[3] = {a[1], a[2], a[3]};
+    int64_t r = gb_select(m, a[0], sets, a[4] ? (int64_t)ns : -1, 270, ev);
+    m->files.restarting = 0;
+    return r;
+  }
   if (!a[4]) return sleep_until(m, UINT64_MAX, ev);
-  int64_t r = gb_read_timespec(m, a[4], &ns);
-  return r < 0 ? r : sleep_until(m, gb_now_ns(m) + ns, ev);
+  return sleep_until(m, gb_now_ns(m) + ns, ev);
 }

@@ -3,6 +3,7 @@
  *   /proc/self/auxv       the auxv bytes of the synthesized stack (pairs + AT_NULL)
  *   /proc/self/exe        the binary itself; readlink gives AT_EXECFN made absolute
  *   /proc/version         a fixed Linux 6.1 banner
+ *   /etc/{group,hosts,nsswitch.conf,passwd,resolv.conf}  one user (1000) and localhost
  *   /proc/self/cgroup, /proc/self/mountinfo, the cgroup cpu files: only when the
  *   options configure a cgroup (default none: ENOENT, so Go sees no CPU limit).
  * plus the seeded generator behind /dev/urandom, /dev/random and getrandom, and the fd
@@ -59,6 +60,17 @@ static int cpu_file(const gb_vfs_opts *v, const char *path, char *buf, size_t ca
   return 0;
 }
 
+/* The fixed user (uid and gid GB_FS_GUEST_UID, as getuid and the auxv say) and a
+ * resolver that knows only localhost: os/user, os.UserHomeDir and net's lookups of
+ * "localhost" answer from these, never from the host's. */
+static const struct { const char *path, *text; } etc_files[] = {
+  {"/etc/group", "root:x:0:\nuser:x:1000:\n"},
+  {"/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"},
+  {"/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n"},
+  {"/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n"},
+  {"/etc/resolv.conf", "nameserver 127.0.0.1\n"},
+};
+
 int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len) {
   const gb_vfs_opts *v = &m->o.vfs;
   char buf[512];
@@ -66,6 +78,8 @@ int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len) {
   *len = 0;
   if (!strcmp(path, "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"))
     return dup_text("2097152\n", data, len);
+  for (size_t i = 0; i < sizeof etc_files / sizeof etc_files[0]; i++)
+    if (!strcmp(path, etc_files[i].path)) return dup_text(etc_files[i].text, data, len);
   if (!strcmp(path, "/proc/version"))
     return dup_text("Linux version 6.1.0-goboot (goboot@goboot) (gcc version 12.2.0) #1 SMP "
                     "PREEMPT_DYNAMIC Thu Jan 1 00:00:00 UTC 2023\n", data, len);
@@ -104,8 +118,9 @@ int gb_vfs_open(gb_machine *m, const char *path, char **data, size_t *len) {
  * in the default tree). */
 int gb_vfs_files(gb_machine *m, const char **out, int cap) {
   const gb_vfs_opts *v = &m->o.vfs;
-  const char *f[16];
+  const char *f[24];
   int n = 0;
+  for (size_t i = 0; i < sizeof etc_files / sizeof etc_files[0]; i++) f[n++] = etc_files[i].path;
   f[n++] = "/proc/self/auxv";
   f[n++] = "/proc/self/exe";
   f[n++] = "/proc/version";
@@ -158,6 +173,26 @@ void gb_fds_free(gb_machine *m) {
   gb_fs_free(m);
   gb_pipes_free(m);
   gb_stdin_free(m);
+}
+
+/* Descriptors made by dup share what Linux keeps in the open file description: the
+ * offset and the status flags (O_APPEND, O_NONBLOCK). Each copy holds them; a change
+ * through one is copied round the ring. */
+void gb_fd_shared(gb_machine *m, gb_fd *f) {
+  int self = (int)(f - m->files.fds);
+  for (int i = f->share - 1; f->share && i != self; i = m->files.fds[i].share - 1) {
+    m->files.fds[i].pos = f->pos;
+    m->files.fds[i].flags = f->flags;
+  }
+}
+
+void gb_fd_unshare(gb_machine *m, int fd) {
+  gb_fd *f = &m->files.fds[fd];
+  if (!f->share) return;
+  int p = f->share - 1;
+  while (m->files.fds[p].share - 1 != fd) p = m->files.fds[p].share - 1;
+  m->files.fds[p].share = f->share - 1 == p ? 0 : f->share; /* left alone, or skip FD */
+  f->share = 0;
 }
 
 int gb_fd_alloc(gb_machine *m) {

@@ -49,7 +49,15 @@ args)
   env -i A=1 "B=two words" "$goprogs/args" x "y y" --z >"$tmp/native" || fail "native run failed"
   cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "argv/envp differ from native"; }
   run "$goprogs/args"
-  grep -q '^envc=0$' "$tmp/out" || fail "default guest environment is not empty" ;;
+  grep -q '^envc=0$' "$tmp/out" || fail "default guest environment is not empty"
+  # --env-host copies one variable of goboot's own, in command-line order with --env
+  export GB_HOSTVAR="x=y z"
+  run_args "$goprogs/args" --env A=1 --env-host GB_HOSTVAR
+  expect_rc 0
+  printf 'envc=2\nenv=A=1\nenv=GB_HOSTVAR=x=y z\n' >"$tmp/want"
+  grep '^env' "$tmp/out" | cmp -s - "$tmp/want" || { cat "$tmp/out" >&2; fail "--env-host did not copy GB_HOSTVAR"; }
+  "$goboot" run "$goprogs/args" --env-host GB_UNSET_VAR_FOR_TEST >/dev/null 2>&1
+  [ $? -eq 64 ] || fail "--env-host of an unset variable is not a usage error" ;;
 hello-v2)
   need "$goprogs/hello-v2"; run "$goprogs/hello-v2"; expect_rc 0; expect_out "hello, world" ;;
 hello-v3)
@@ -197,6 +205,8 @@ EOF_WANT
   run_args "$emuprogs/fsops" --cwd /home/me/proj --max-fs 200000 -- fill big
   expect_rc 0
   grep -q '^after remove: 65536 ok$' "$tmp/out" || { cat "$tmp/out" >&2; fail "--cwd to a new directory"; }
+  grep -q '"max_fs":[[:space:]]*200000' "$tmp/trace.json" && grep -q '"cwd":[[:space:]]*"/home/me/proj"' "$tmp/trace.json" ||
+    fail "the trace header lacks vfs.max_fs or vfs.cwd"
   "$goboot" record --quiet -o "$tmp/rec.json" --cwd /work/src --mount "$tmp/src:/work/src" "$emuprogs/fsops" mount . ||
     fail "record failed"
   rm -rf "$tmp/src"
@@ -220,7 +230,7 @@ stat "/proc/version/": not a directory
 stat "/proc/version/x": not a directory
 stat "/nope/x": no such file or directory
 stat "/sys/kernel/mm": dr-xr-xr-x dir=true
-readdir /: ok [dev:d home:d proc:d root:d sys:d tmp:d]
+readdir /: ok [dev:d etc:d home:d proc:d root:d sys:d tmp:d usr:d]
 readdir /proc/self: ok [auxv:f exe:f]
 readdir /dev: ok [full:c null:c random:c urandom:c zero:c]
 readdir /proc/version: not a directory []

@@ -253,8 +253,48 @@ func main() {
 	fmt.Printf("/dev/full: %s\n", e(err))
 	full.Close()
 
+	// dup'ed descriptors share one offset and one set of status flags
+	sh := filepath.Join(home, "shared")
+	must("write shared", os.WriteFile(sh, []byte("abcdefghij"), 0o644))
+	fd, err := syscall.Open(sh, syscall.O_RDWR, 0)
+	must("open shared", err)
+	fd2, err := syscall.Dup(fd)
+	must("dup", err)
+	three := make([]byte, 3)
+	syscall.Read(fd, three)
+	n, _ = syscall.Read(fd2, three)
+	fmt.Printf("dup read: %q\n", three[:n])
+	off, _ = syscall.Seek(fd2, 1, io.SeekStart)
+	cur, _ := syscall.Seek(fd, 0, io.SeekCurrent)
+	fmt.Printf("dup seek: %d %d\n", off, cur)
+	fd3 := 40
+	must("dup2", syscall.Dup2(fd2, fd3))
+	syscall.Close(fd2)
+	n, _ = syscall.Read(fd3, three)
+	cur, _ = syscall.Seek(fd, 0, io.SeekCurrent)
+	fmt.Printf("dup2 read: %q now %d\n", three[:n], cur)
+	fl, _ := unix_fcntl(fd, syscall.F_GETFL, 0)
+	unix_fcntl(fd3, syscall.F_SETFL, fl|syscall.O_APPEND)
+	fl3, _ := unix_fcntl(fd, syscall.F_GETFL, 0)
+	fmt.Printf("shared O_APPEND: %v\n", fl3&syscall.O_APPEND != 0)
+	syscall.Write(fd, []byte("K"))
+	syscall.Close(fd)
+	n, _ = syscall.Read(fd3, three)
+	syscall.Close(fd3)
+	b, _ = os.ReadFile(sh)
+	fmt.Printf("after append: %q, read at end %d\n", b, n)
+
+	must("remove shared", os.Remove(sh))
 	must("removeall", os.RemoveAll(filepath.Join(home, ".cache")))
 	_, err = os.Stat(dir)
 	fmt.Printf("after removeall: %v\n", os.IsNotExist(err))
 	fmt.Printf("home: %s\n", list(home))
+}
+
+func unix_fcntl(fd, cmd, arg int) (int, error) {
+	r, _, en := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), uintptr(cmd), uintptr(arg))
+	if en != 0 {
+		return 0, en
+	}
+	return int(r), nil
 }

@@ -144,6 +144,33 @@ func main() {
 	fmt.Printf("poll no writer: %d in=%d\n", n1, pfd[0].revent)
 	syscall.Close(p[0])
 
+	// select over descriptor sets: zero timeout, then one that blocks until a
+	// goroutine writes, then a timeout that expires; the sets keep only the ready fds
+	syscall.Pipe2(p[:], 0)
+	fdset := func(fds ...int) *syscall.FdSet {
+		var s syscall.FdSet
+		for _, fd := range fds {
+			s.Bits[fd/64] |= 1 << (uint(fd) % 64)
+		}
+		return &s
+	}
+	isset := func(s *syscall.FdSet, fd int) bool { return s.Bits[fd/64]&(1<<(uint(fd)%64)) != 0 }
+	rs, wset := fdset(p[0]), fdset(p[1])
+	ns, err := syscall.Select(p[1]+1, rs, wset, nil, &syscall.Timeval{})
+	fmt.Printf("select empty: %d %s r=%v w=%v\n", ns, e(err), isset(rs, p[0]), isset(wset, p[1]))
+	go func() { syscall.Write(p[1], []byte("y")) }()
+	rs = fdset(p[0])
+	ns, err = syscall.Select(p[0]+1, rs, nil, nil, nil)
+	fmt.Printf("select blocking: %d %s r=%v\n", ns, e(err), isset(rs, p[0]))
+	syscall.Read(p[0], buf)
+	rs = fdset(p[0])
+	ns, err = syscall.Select(p[0]+1, rs, nil, nil, &syscall.Timeval{Usec: 1000})
+	fmt.Printf("select timeout: %d %s r=%v\n", ns, e(err), isset(rs, p[0]))
+	ns, err = syscall.Select(100, fdset(p[1], 99), nil, nil, &syscall.Timeval{})
+	fmt.Printf("select closed fd: %s\n", e(err))
+	syscall.Close(p[0])
+	syscall.Close(p[1])
+
 	// more pipes than the old limit of 16
 	var files []*os.File
 	for i := 0; i < 60; i++ {
