@@ -30,6 +30,13 @@ void gb_runopts_stdin_default(gb_emu_opts *o) {
   o->stdin_fd = 0;
 }
 
+static const char *option_name(int opt) {
+  static const struct option opts[] = {GB_RUN_LONGOPTS};
+  for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+    if (opts[i].val == opt) return opts[i].name;
+  return "?";
+}
+
 int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who) {
   uint64_t v = 0;
   int bad = 0;
@@ -43,7 +50,8 @@ int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who)
     bad = *end || !(o->timeout_s > 0);
     break;
   case GB_OPT_QUANTUM:
-    bad = parse_num(arg, &v) || !v || v > 1000000000;
+    /* 1 would preempt every thread before its first block: nothing would ever run */
+    bad = parse_num(arg, &v) || v < GB_EMU_MIN_QUANTUM || v > 1000000000;
     o->quantum = (uint32_t)v;
     break;
   case GB_OPT_NCPU:
@@ -90,7 +98,8 @@ int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who)
   default: return 0;
   }
   if (bad) {
-    fprintf(stderr, "goboot %s: bad value '%s'\n", who, arg);
+    fprintf(stderr, "goboot %s: bad value '%s' for --%s (see 'goboot %s --help')\n", who, arg,
+            option_name(opt), who);
     return -1;
   }
   return 1;

@@ -40,7 +40,7 @@ enum {
   "  --max-insns N      instruction budget (default 2e10) -> exit 81\n"                     \
   "  --max-mem BYTES    committed guest memory budget (default 4 GiB) -> exit 82\n"         \
   "  --timeout SECONDS  wall-clock guard (default 600) -> exit 83\n"                        \
-  "  --quantum N        basic blocks per time slice (default 2000)\n"                       \
+  "  --quantum N        basic blocks per time slice (default 2000, at least 2)\n"                       \
   "  --ncpu N           CPUs the guest sees through sched_getaffinity (default 1)\n"        \
   "  --tls-all          count TLS loads of g for the whole run, not only the boot phase\n"  \
   "  --exact-insns      also count instructions one by one (slow; checks the block counts)\n" \

@@ -87,6 +87,9 @@ typedef struct gb_emu_opts {
 #define GB_EMU_DEFAULT_MAX_MEM (4ULL << 30)
 #define GB_EMU_DEFAULT_TIMEOUT 600.0
 #define GB_EMU_DEFAULT_QUANTUM 2000
+/* A slice ends at the start of its quantum-th block: with 1, a thread switched in would
+ * be preempted before its first block and no thread would ever run. */
+#define GB_EMU_MIN_QUANTUM 2
 
 void gb_emu_opts_default(gb_emu_opts *o);
 

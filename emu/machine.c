@@ -233,6 +233,7 @@ int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack
   if (!m->o.max_mem) m->o.max_mem = d.max_mem;
   if (m->o.timeout_s <= 0) m->o.timeout_s = d.timeout_s;
   if (!m->o.quantum) m->o.quantum = d.quantum;
+  if (m->o.quantum < GB_EMU_MIN_QUANTUM) m->o.quantum = GB_EMU_MIN_QUANTUM;
   if (m->o.ncpu < 1) m->o.ncpu = 1;
   if (!m->o.until) m->o.until = "exit";
   m->img = img;

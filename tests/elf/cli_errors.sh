@@ -27,6 +27,8 @@ expect 65 'No such file'                 -- inspect "$tmp/missing"
 expect 66 'not an ELF'                   -- inspect "$tmp/text"
 expect 67 'truncated'                    -- inspect "$tmp/cut"
 expect 72 'dynamically linked \(interpreter /lib'  -- inspect /bin/true
+expect 64 "bad value .1. for --quantum"  -- run --quantum 1 "$hello"
+expect 0  "hello, world"               -- run --quiet --quantum 2 "$hello"
 expect 0  'not a Go binary'              -- inspect "$static_c"
 # A regular file is mapped; what cannot be mapped is read: a pipe, an empty file, a
 # directory. Both ways give the file's bytes (the sha256 is sha256sum's).
