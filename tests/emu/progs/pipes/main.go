@@ -185,6 +185,16 @@ func main() {
 	for _, f := range files {
 		f.Close()
 	}
+	// zero-length reads and writes return 0 before anything is checked (a nil buffer,
+	// an empty pipe, no reader): testing's examples and text/tabwriter write 0 bytes
+	var z [2]int
+	syscall.Pipe2(z[:], syscall.O_NONBLOCK)
+	wn, werr := syscall.Write(z[1], nil)
+	rn, rerr := syscall.Read(z[0], nil)
+	syscall.Close(z[0])
+	wn2, werr2 := syscall.Write(z[1], nil)
+	fmt.Printf("zero-length: write %d %v, read %d %v, write without reader %d %v\n", wn, werr, rn, rerr, wn2, werr2)
+	syscall.Close(z[1])
 }
 
 func errnoOrNil(en syscall.Errno) error {
