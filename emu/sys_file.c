@@ -105,14 +105,22 @@ static int seekable(gb_machine *m, const gb_fd *f) {
   return f->kind == FD_FILE && !fd_dev(m, f);
 }
 
-int64_t gb_sys_pread64(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)ev;
+/* pread64/pwrite64's checks of (fd, buf, count, offset): 0 with *OUT, or -errno. */
+static int64_t positioned(gb_machine *m, const uint64_t *a, gb_fd **out) {
   gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
   if (f->kind == FD_DIR) return -EISDIR_LINUX;
   if (!seekable(m, f)) return -ESPIPE_LINUX;
   if ((int64_t)a[3] < 0) return -EINVAL_LINUX;
-  return read_into(m, f, a[1], a[2], a[3], 1);
+  *out = f;
+  return 0;
+}
+
+int64_t gb_sys_pread64(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  gb_fd *f;
+  int64_t r = positioned(m, a, &f);
+  return r < 0 ? r : read_into(m, f, a[1], a[2], a[3], 1);
 }
 
 /* Guest bytes [BUF, BUF+N) into F's node at OFF; the count written or -errno. */
@@ -175,11 +183,9 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int 
 
 int64_t gb_sys_pwrite64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  gb_fd *f = gb_getfd(m, a[0]);
-  if (!f) return -EBADF_LINUX;
-  if (f->kind == FD_DIR) return -EISDIR_LINUX;
-  if (!seekable(m, f)) return -ESPIPE_LINUX;
-  if ((int64_t)a[3] < 0) return -EINVAL_LINUX;
+  gb_fd *f;
+  int64_t r = positioned(m, a, &f);
+  if (r < 0) return r;
   if ((f->flags & O_ACCMODE_LINUX) == O_RDONLY_LINUX || f->data) return -EBADF_LINUX;
   return write_file(m, f, a[1], a[2], (size_t)a[3]);
 }
