@@ -38,6 +38,8 @@ typedef struct gb_inode {
   int parent;          /* DIR: the directory ".." leads to */
   uint64_t atime, mtime, ctime; /* realtime ns (virtual clock); 0 for the default tree */
   int ro;              /* part of a read-only mount: changes are EROFS */
+  int mount;           /* REG: 1 + the lazy mount entry whose bytes are not read yet */
+  int borrowed;        /* REG: DATA is the mount provider's (read-only), not freed here */
 } gb_inode;
 
 /* Where a path leads: the directory holding its last component, that component, and
@@ -119,6 +121,7 @@ int gb_fs_resize(gb_machine *m, int node, size_t len); /* 0, -ENOSPC, -ENOMEM, -
 int gb_fs_write(gb_machine *m, int node, size_t off, const void *buf, size_t n);
 size_t gb_fs_path(gb_machine *m, int node, char *out, size_t cap); /* a directory's path */
 uint64_t gb_fs_now(gb_machine *m);  /* realtime ns, for the times */
+int gb_fs_fill(gb_machine *m, int node); /* a lazy mount file's bytes: 0 or -errno */
 void gb_fs_touch(gb_machine *m, int node, int what); /* 1 mtime+ctime, 2 ctime, 4 atime */
 
 /* ---- pipe.c ---- */

@@ -34,7 +34,7 @@ static void free_node(gb_machine *m, int i) {
   gb_inode *n = N(i);
   for (int k = 0; k < n->nents; k++) free(n->ents[k].name);
   free(n->ents);
-  free(n->data);
+  if (!n->borrowed) free(n->data);
   m->files.fs_used -= GB_FS_INODE_COST + (n->type == GB_INO_REG ? n->len : 0);
   memset(n, 0, sizeof *n);
 }
@@ -375,7 +375,11 @@ int gb_fs_init(gb_machine *m) {
     in->mode = e->mode & 07777;
     in->uid = GB_FS_GUEST_UID;
     in->ro = 1;
-    if (e->type == GB_INO_REG && e->len) {
+    if (e->type == GB_INO_REG && e->lazy) { /* stat says the size; open reads the bytes */
+      if (charge(m, e->size) < 0) return -ENOMEM_LINUX;
+      in->len = (size_t)e->size;
+      in->mount = i + 1;
+    } else if (e->type == GB_INO_REG && e->len) {
       if (gb_fs_resize(m, n, e->len) < 0) return -ENOMEM_LINUX;
       memcpy(N(n)->data, e->data, e->len);
     }
@@ -408,12 +412,28 @@ int gb_fs_init(gb_machine *m) {
   return 0;
 }
 
+int gb_fs_fill(gb_machine *m, int node) {
+  gb_inode *n = N(node);
+  if (!n->mount) return 0;
+  const unsigned char *data = NULL;
+  size_t len = 0;
+  int r = m->o.mount_read ? m->o.mount_read(m->o.mount_ctx, n->mount - 1, &data, &len) : -EIO_LINUX;
+  if (r < 0) return r;
+  if (len != n->len) return -EIO_LINUX; /* changed since it was listed */
+  free(n->data);
+  n->data = (char *)data; /* ro: never written through */
+  n->cap = len;
+  n->borrowed = 1;
+  n->mount = 0;
+  return 0;
+}
+
 void gb_fs_free(gb_machine *m) {
   for (int i = 0; i < m->files.nnodes; i++)
     if (N(i)->type) {
       for (int k = 0; k < N(i)->nents; k++) free(N(i)->ents[k].name);
       free(N(i)->ents);
-      free(N(i)->data);
+      if (!N(i)->borrowed) free(N(i)->data);
     }
   free(m->files.nodes);
   m->files.nodes = NULL;

@@ -75,6 +75,7 @@ static int64_t do_open(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64
   char *data = NULL;
   size_t len = 0;
   if (N(node)->gen && (r = gb_vfs_open(m, path, &data, &len)) < 0) return r;
+  if ((r = gb_fs_fill(m, node)) < 0) return r;
   int fd = gb_fd_alloc(m);
   if (fd < 0) {
     free(data);
