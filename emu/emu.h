@@ -90,6 +90,8 @@ typedef struct gb_emu_opts {
   gb_stdin_log *stdin_log; /* NULL: not kept past the run */
   const gb_mount_ent *mounts; int nmounts; /* parents before children */
   gb_mount_read_fn mount_read; void *mount_ctx; /* NULL: no entry is lazy */
+  const char *export_guest; /* an absolute guest directory whose contents, as the run
+                             * left them, come back in gb_emu_result.exported */
 } gb_emu_opts;
 
 #define GB_EMU_DEFAULT_MAX_INSNS 20000000000ULL /* 2e10 */
@@ -106,6 +108,11 @@ typedef struct gb_emu_result {
   uint64_t pc;            /* where it stopped */
   char message[256];      /* one line: why it stopped, in words */
   cJSON *trace;           /* the whole trace (owned by the caller: cJSON_Delete) */
+  /* opts.export_guest at the end of the run: what the guest made below it (files,
+   * directories, symlinks; not the read-only mounts), parents before children, paths
+   * relative to it (the first, "", is GUEST itself); -1: it was not a directory.
+   * Owned; gb_emu_result_free. */
+  gb_mount_ent *exported; int nexported;
 } gb_emu_result;
 
 /* Boot IMG on STACK with OPTS. Returns 0 when a run happened (whatever its stop), -1

@@ -122,6 +122,9 @@ int gb_fs_write(gb_machine *m, int node, size_t off, const void *buf, size_t n);
 size_t gb_fs_path(gb_machine *m, int node, char *out, size_t cap); /* a directory's path */
 uint64_t gb_fs_now(gb_machine *m);  /* realtime ns, for the times */
 int gb_fs_fill(gb_machine *m, int node); /* a lazy mount file's bytes: 0 or -errno */
+/* The guest-made entries below directory GUEST (gb_emu_result.exported): 0, -ENOENT
+ * when GUEST is not a directory, -ENOMEM. */
+int gb_fs_export(gb_machine *m, const char *guest, gb_mount_ent **out, int *n);
 void gb_fs_touch(gb_machine *m, int node, int what); /* 1 mtime+ctime, 2 ctime, 4 atime */
 
 /* ---- pipe.c ---- */

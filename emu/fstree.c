@@ -428,6 +428,63 @@ int gb_fs_fill(gb_machine *m, int node) {
   return 0;
 }
 
+typedef struct export_list { gb_mount_ent *e; int n, cap; } export_list;
+
+static int export_dir(gb_machine *m, int dir, const char *rel, export_list *l) {
+  for (int k = 0; k < N(dir)->nents; k++) {
+    const gb_dent *d = &N(dir)->ents[k];
+    const gb_inode *n = N(d->node);
+    if (n->ro || (n->type != GB_INO_REG && n->type != GB_INO_DIR && n->type != GB_INO_LNK) ||
+        n->gen)
+      continue; /* mounts, devices and generated files are not the guest's writing */
+    if (l->n == l->cap) {
+      int cap = l->cap ? l->cap * 2 : 16;
+      gb_mount_ent *e = realloc(l->e, sizeof *e * (size_t)cap);
+      if (!e) return -ENOMEM_LINUX;
+      l->e = e;
+      l->cap = cap;
+    }
+    gb_mount_ent *e = &l->e[l->n];
+    memset(e, 0, sizeof *e);
+    size_t pl = strlen(rel) + strlen(d->name) + 2;
+    if (!(e->path = malloc(pl))) return -ENOMEM_LINUX;
+    snprintf(e->path, pl, "%s%s%s", rel, *rel ? "/" : "", d->name);
+    l->n++;
+    e->type = n->type;
+    e->mode = n->mode;
+    size_t len = n->type == GB_INO_LNK ? strlen(n->data) : n->type == GB_INO_REG ? n->len : 0;
+    if (len) {
+      if (!(e->data = malloc(len))) return -ENOMEM_LINUX;
+      memcpy(e->data, n->data, len);
+      e->len = e->size = len;
+    }
+    if (n->type == GB_INO_DIR) {
+      int r = export_dir(m, d->node, e->path, l);
+      if (r < 0) return r;
+    }
+  }
+  return 0;
+}
+
+int gb_fs_export(gb_machine *m, const char *guest, gb_mount_ent **out, int *n) {
+  gb_fs_where w;
+  *out = NULL;
+  *n = 0;
+  if (gb_fs_walk(m, AT_FDCWD_LINUX, guest, 1, &w) < 0 || w.node < 0 || N(w.node)->type != GB_INO_DIR)
+    return -ENOENT_LINUX;
+  export_list l = {calloc(16, sizeof *l.e), 1, 16}; /* "": GUEST itself, for its mode */
+  if (!l.e || !(l.e[0].path = strdup(""))) {
+    free(l.e);
+    return -ENOMEM_LINUX;
+  }
+  l.e[0].type = GB_INO_DIR;
+  l.e[0].mode = N(w.node)->mode;
+  int r = export_dir(m, w.node, "", &l);
+  *out = l.e;
+  *n = l.n;
+  return r;
+}
+
 void gb_fs_free(gb_machine *m) {
   for (int i = 0; i < m->files.nnodes; i++)
     if (N(i)->type) {

@@ -240,6 +240,25 @@ mountgo)
   "$goboot" replay "$tmp/lack.json" >"$tmp/replay" 2>&1 && fail "a replay lacking the bytes it read passed"
   grep -q 'recording lacks the bytes of the mounted file /usr/share/go-1.19/src/errors/errors.go' "$tmp/replay" ||
     { cat "$tmp/replay" >&2; fail "the replay did not say what the recording lacks"; } ;;
+export)
+  # --export GUEST:HOSTDIR (cli/export.c, emu/fstree.c gb_fs_export): what the guest left
+  # under GUEST comes out as a native run leaves it (modes, symlinks as symlinks, never
+  # followed); an existing HOSTDIR is refused before the run.
+  need "$emuprogs/fsops"
+  "$emuprogs/fsops" leave "$tmp/native" >/dev/null || fail "native run failed"
+  run_args "$emuprogs/fsops" --export "/tmp/out:$tmp/exp" -- leave /tmp/out
+  expect_rc 0; expect_out left
+  tree() { (cd "$1" && find . -printf '%P %y %m %s %l\n' | sort); }
+  tree "$tmp/native" >"$tmp/want"; tree "$tmp/exp" >"$tmp/got"
+  cmp "$tmp/want" "$tmp/got" || { diff "$tmp/want" "$tmp/got" >&2; fail "the export differs from the native run's files"; }
+  cmp "$tmp/native/a/b/f.txt" "$tmp/exp/a/b/f.txt" || fail "exported bytes differ"
+  [ -L "$tmp/exp/abs" ] && [ "$(readlink "$tmp/exp/a/up")" = ../../../../etc/passwd ] || fail "symlinks not kept as symlinks"
+  chmod -R u+w "$tmp/native" "$tmp/exp"
+  rm -f "$tmp/trace.json"
+  run_args "$emuprogs/fsops" --export "/tmp/out:$tmp/exp" -- leave /tmp/out
+  expect_rc 64
+  [ ! -e "$tmp/trace.json" ] && [ ! -s "$tmp/out" ] || fail "the run went ahead over an existing HOSTDIR"
+  grep -q 'must not exist' "$tmp/err" || { cat "$tmp/err" >&2; fail "no reason given"; } ;;
 vfsdir)
   # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
   # getdents64, Linux path resolution, root's read-only system directories (mkdir/create

@@ -93,9 +93,30 @@ func mount(dir string) {
 	fmt.Printf("rename out: %s\n", e(os.Rename(filepath.Join(dir, "link"), "/tmp/link")))
 }
 
+// leave: files a run leaves behind for --export (tests/emu/emu-test.sh export): nested
+// directories, modes, an executable, symlinks leading out (never to be followed), a
+// read-only directory with a file in it.
+func leave(dir string) {
+	must("mkdirall", os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755))
+	must("write", os.WriteFile(filepath.Join(dir, "a", "b", "f.txt"), []byte("left behind\n"), 0o640))
+	must("write exe", os.WriteFile(filepath.Join(dir, "run.sh"), []byte("#!/bin/sh\n"), 0o755))
+	must("write empty", os.WriteFile(filepath.Join(dir, "empty"), nil, 0o600))
+	must("chmod", os.Chmod(filepath.Join(dir, "a", "b"), 0o750))
+	must("symlink up", os.Symlink("../../../../etc/passwd", filepath.Join(dir, "a", "up")))
+	must("symlink abs", os.Symlink("/etc/passwd", filepath.Join(dir, "abs")))
+	must("mkdir ro", os.Mkdir(filepath.Join(dir, "ro"), 0o755))
+	must("write in ro", os.WriteFile(filepath.Join(dir, "ro", "x"), []byte("x"), 0o644))
+	must("chmod ro", os.Chmod(filepath.Join(dir, "ro"), 0o555))
+	fmt.Println("left")
+}
+
 func main() {
 	if len(os.Args) > 2 && os.Args[1] == "mount" {
 		mount(os.Args[2])
+		return
+	}
+	if len(os.Args) > 2 && os.Args[1] == "leave" {
+		leave(os.Args[2])
 		return
 	}
 	if len(os.Args) > 2 && os.Args[1] == "fill" {
