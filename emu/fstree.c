@@ -5,6 +5,8 @@
  *   /            /dev /proc /proc/self /sys/...  root's, 0555 (read-only system dirs)
  *   /tmp 01777   /home 0755   /root 0700         root's
  *   /dev/null /dev/zero /dev/full /dev/random /dev/urandom   character devices 0666
+ *   /dev/{stdin,stdout,stderr,fd} symlinks to /proc/self/fd/..., and /proc/self/fd, its
+ *   links made from the fd table whenever it is looked in (gb_fs_fd_refresh)
  *   the generated files of vfs.c (/proc/self/exe, auxv, cgroup files, ...) 0444
  * The guest is uid 1000: it may make entries in a directory it owns or one writable by
  * others (/tmp; sticky: it removes only its own), and everything it makes is its own —
@@ -206,6 +208,7 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
   w->node = cur;
   w->name[0] = '.', w->name[1] = 0;
   w->slash = 0;
+  w->fd = 0;
   const char *p = path;
   for (;;) {
     while (*p == '/') p++;
@@ -216,6 +219,7 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
     if (cl > 255) return -ENAMETOOLONG_LINUX;
     const char *q = e;
     while (*q == '/') q++;
+    if (N(cur)->fddir) gb_fs_fd_refresh(m, cur);
     gb_inode *d = N(cur);
     if (d->type != GB_INO_DIR) return -ENOTDIR_LINUX;
     if (!may_search(d)) return -EACCES_LINUX;
@@ -232,6 +236,13 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
       w->name[cl] = 0;
       w->node = next;
       w->slash = *e == '/';
+      if (next >= 0 && N(next)->fdlink && (follow || w->slash)) { /* what the fd holds */
+        const gb_fd *f = &m->files.fds[N(next)->fdlink - 1];
+        w->fd = N(next)->fdlink;
+        w->node = (f->kind == FD_FILE || f->kind == FD_DIR) ? f->node : -1;
+        if (w->slash && (w->node < 0 || N(w->node)->type != GB_INO_DIR)) return -ENOTDIR_LINUX;
+        return 0;
+      }
       if (next >= 0 && N(next)->type == GB_INO_LNK && (follow || w->slash)) {
         if (++*depth > MAX_LINKS) return -ELOOP_LINUX;
         int slash = w->slash;
@@ -243,7 +254,11 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
       return 0;
     }
     if (next < 0) return -ENOENT_LINUX;
-    if (N(next)->type == GB_INO_LNK) {
+    if (N(next)->fdlink) { /* a directory's descriptor leads into it */
+      const gb_fd *f = &m->files.fds[N(next)->fdlink - 1];
+      if (f->kind != FD_DIR || f->node < 0) return -ENOTDIR_LINUX;
+      next = f->node;
+    } else if (N(next)->type == GB_INO_LNK) {
       gb_fs_where t;
       if (++*depth > MAX_LINKS) return -ELOOP_LINUX;
       int r = walk_from(m, cur, N(next)->data, 1, depth, &t);
@@ -358,6 +373,19 @@ int gb_fs_init(gb_machine *m) {
     if (n < 0) return n;
     N(n)->dev = fixed[i].dev;
     if (!strcmp(fixed[i].path, "/home/user")) N(n)->uid = GB_FS_GUEST_UID; /* /etc/passwd's home */
+  }
+  static const struct { const char *path, *target; } links[] = { /* as on Linux */
+    {"/dev/stdin", "/proc/self/fd/0"}, {"/dev/stdout", "/proc/self/fd/1"},
+    {"/dev/stderr", "/proc/self/fd/2"}, {"/dev/fd", "/proc/self/fd"},
+  };
+  int fdd = mk(m, "/proc/self/fd", GB_INO_DIR, 0500);
+  if (fdd < 0) return fdd;
+  N(fdd)->fddir = 1;
+  N(fdd)->uid = GB_FS_GUEST_UID;
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    int n = mk(m, links[i].path, GB_INO_LNK, 0777);
+    if (n < 0) return n;
+    if (!(N(n)->data = strdup(links[i].target))) return -ENOMEM_LINUX;
   }
   const char *gen[32];
   int ng = gb_vfs_files(m, gen, 32);
@@ -483,6 +511,46 @@ int gb_fs_export(gb_machine *m, const char *guest, gb_mount_ent **out, int *n) {
   *out = l.e;
   *n = l.n;
   return r;
+}
+
+/* What readlink says of descriptor FD, as Linux does: the path it was opened by, or
+ * "pipe:[N]" / "anon_inode:[...]"; goboot's stdin, stdout and stderr are pipes 1-3
+ * and the guest's own pipes 16 on. */
+static void fd_target(const gb_fd *f, char *out, size_t cap) {
+  switch (f->kind) {
+  case FD_STDIN: snprintf(out, cap, "pipe:[1]"); break;
+  case FD_STDOUT: snprintf(out, cap, "pipe:[2]"); break;
+  case FD_STDERR: snprintf(out, cap, "pipe:[3]"); break;
+  case FD_PIPE_R: case FD_PIPE_W: snprintf(out, cap, "pipe:[%d]", 16 + f->pipe); break;
+  case FD_EPOLL: snprintf(out, cap, "anon_inode:[eventpoll]"); break;
+  case FD_EVENTFD: snprintf(out, cap, "anon_inode:[eventfd]"); break;
+  default: snprintf(out, cap, "%s", f->path ? f->path : "/"); break;
+  }
+}
+
+void gb_fs_fd_refresh(gb_machine *m, int dir) {
+  while (N(dir)->nents) {
+    char name[256];
+    snprintf(name, sizeof name, "%s", N(dir)->ents[0].name);
+    gb_fs_unlink(m, dir, name);
+  }
+  for (int fd = 0; fd < GB_MAX_FDS; fd++) {
+    const gb_fd *f = &m->files.fds[fd];
+    if (f->kind == FD_NONE) continue;
+    char name[16], path[64], target[4200];
+    snprintf(name, sizeof name, "%d", fd);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    fd_target(f, target, sizeof target);
+    uint32_t acc = f->flags & O_ACCMODE_LINUX;
+    int n = new_node(m, GB_INO_LNK, acc == O_RDONLY_LINUX ? 0500 : acc == O_WRONLY_LINUX ? 0300 : 0700,
+                     GB_FS_GUEST_UID, gb_vfs_ino(path));
+    if (n < 0) return; /* past --max-fs: the listing stops there */
+    if (!(N(n)->data = strdup(target)) || gb_fs_link(m, dir, name, n) < 0) {
+      free_node(m, n);
+      return;
+    }
+    N(n)->fdlink = fd + 1;
+  }
 }
 
 void gb_fs_free(gb_machine *m) {

@@ -259,6 +259,21 @@ export)
   expect_rc 64
   [ ! -e "$tmp/trace.json" ] && [ ! -s "$tmp/out" ] || fail "the run went ahead over an existing HOSTDIR"
   grep -q 'must not exist' "$tmp/err" || { cat "$tmp/err" >&2; fail "no reason given"; } ;;
+procfd)
+  # /proc/self/fd (emu/fstree.c gb_fs_fd_refresh): a link per open descriptor, named as
+  # Linux names them (the runtime's netpoll pipe and os.Pipe: two pipes, four ends; the
+  # listing's own descriptor is closed by the time its link is read); opening one (or
+  # /dev/stdout, /dev/fd/N) reaches what it holds.
+  need "$emuprogs/fsops"; run_args "$emuprogs/fsops" -- fds
+  expect_rc 0
+  grep -q '^fd 0 -> pipe:\[1\] ok$' "$tmp/out" && grep -q '^fd 1 -> pipe:\[2\] ok$' "$tmp/out" &&
+    grep -q '^fd 2 -> pipe:\[3\] ok$' "$tmp/out" && grep -q ' -> /tmp/open.txt ok$' "$tmp/out" &&
+    grep -q ' -> anon_inode:\[eventpoll\] ok$' "$tmp/out" &&
+    [ "$(grep -c ' -> pipe:\[1[6-9]\] ok$' "$tmp/out")" -eq 4 ] &&
+    grep -q '^fd [0-9]* ->  no such file or directory$' "$tmp/out" || { cat "$tmp/out" >&2; fail "the /proc/self/fd links"; }
+  grep -q '^/dev/stdout -> /proc/self/fd/1 ok$' "$tmp/out" && grep -q '^through /dev/stdout$' "$tmp/out" &&
+    grep -q '^pipe read 1 "x"$' "$tmp/out" && grep -q '^file again: "abc" ok$' "$tmp/out" ||
+    { cat "$tmp/out" >&2; fail "opening through /proc/self/fd"; } ;;
 vfsdir)
   # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
   # getdents64, Linux path resolution, root's read-only system directories (mkdir/create
@@ -279,8 +294,8 @@ stat "/proc/version/x": not a directory
 stat "/nope/x": no such file or directory
 stat "/sys/kernel/mm": dr-xr-xr-x dir=true
 readdir /: ok [dev:d etc:d home:d proc:d root:d sys:d tmp:d usr:d]
-readdir /proc/self: ok [auxv:f exe:f]
-readdir /dev: ok [full:c null:c random:c urandom:c zero:c]
+readdir /proc/self: ok [auxv:f exe:f fd:d]
+readdir /dev: ok [fd:f full:c null:c random:c stderr:f stdin:f stdout:f urandom:c zero:c]
 readdir /proc/version: not a directory []
 read relative: 115 bytes ok
 open dir: ok

@@ -110,9 +110,41 @@ func leave(dir string) {
 	fmt.Println("left")
 }
 
+// fds: /proc/self/fd and /dev/std* (tests/emu/emu-test.sh procfd).
+func fds() {
+	f, err := os.Create("/tmp/open.txt")
+	must("create", err)
+	r, w, err := os.Pipe()
+	must("pipe", err)
+	ents, err := os.ReadDir("/proc/self/fd")
+	must("readdir", err)
+	for _, d := range ents {
+		t, err := os.Readlink("/proc/self/fd/" + d.Name())
+		fmt.Printf("fd %s -> %s %s\n", d.Name(), t, e(err))
+	}
+	t, err := os.Readlink("/dev/stdout")
+	fmt.Printf("/dev/stdout -> %s %s\n", t, e(err))
+	out, err := os.OpenFile("/dev/stdout", os.O_WRONLY, 0)
+	must("open /dev/stdout", err)
+	fmt.Fprintf(out, "through /dev/stdout\n")
+	pw, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", w.Fd()), os.O_WRONLY, 0)
+	must("reopen pipe", err)
+	pw.Write([]byte("x"))
+	b := make([]byte, 1)
+	n, _ := r.Read(b)
+	fmt.Printf("pipe read %d %q\n", n, b[:n])
+	f.WriteString("abc")
+	again, err := os.ReadFile(fmt.Sprintf("/dev/fd/%d", f.Fd()))
+	fmt.Printf("file again: %q %s\n", again, e(err))
+}
+
 func main() {
 	if len(os.Args) > 2 && os.Args[1] == "mount" {
 		mount(os.Args[2])
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "fds" {
+		fds()
 		return
 	}
 	if len(os.Args) > 2 && os.Args[1] == "leave" {
