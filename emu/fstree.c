@@ -382,6 +382,7 @@ int gb_fs_init(gb_machine *m) {
   if (fdd < 0) return fdd;
   N(fdd)->fddir = 1;
   N(fdd)->uid = GB_FS_GUEST_UID;
+  N(fdd)->ro = 1; /* the fd table's to change: a name held across a refresh is gone */
   for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
     int n = mk(m, links[i].path, GB_INO_LNK, 0777);
     if (n < 0) return n;
@@ -550,6 +551,7 @@ void gb_fs_fd_refresh(gb_machine *m, int dir) {
       return;
     }
     N(n)->fdlink = fd + 1;
+    N(n)->ro = 1;
   }
 }
 

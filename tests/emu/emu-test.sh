@@ -273,7 +273,11 @@ procfd)
     grep -q '^fd [0-9]* ->  no such file or directory$' "$tmp/out" || { cat "$tmp/out" >&2; fail "the /proc/self/fd links"; }
   grep -q '^/dev/stdout -> /proc/self/fd/1 ok$' "$tmp/out" && grep -q '^through /dev/stdout$' "$tmp/out" &&
     grep -q '^pipe read 1 "x"$' "$tmp/out" && grep -q '^file again: "abc" ok$' "$tmp/out" ||
-    { cat "$tmp/out" >&2; fail "opening through /proc/self/fd"; } ;;
+    { cat "$tmp/out" >&2; fail "opening through /proc/self/fd"; }
+  # the fd table's to change: a name held across a refresh would be gone
+  grep -q '^create in /proc/self/fd: read-only file system$' "$tmp/out" &&
+    grep -q '^remove a link: read-only file system$' "$tmp/out" &&
+    grep -q '^link a link: invalid cross-device link$' "$tmp/out" || { cat "$tmp/out" >&2; fail "/proc/self/fd changed"; } ;;
 vfsdir)
   # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
   # getdents64, Linux path resolution, root's read-only system directories (mkdir/create

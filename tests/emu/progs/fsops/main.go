@@ -136,6 +136,9 @@ func fds() {
 	f.WriteString("abc")
 	again, err := os.ReadFile(fmt.Sprintf("/dev/fd/%d", f.Fd()))
 	fmt.Printf("file again: %q %s\n", again, e(err))
+	fmt.Printf("create in /proc/self/fd: %s\n", e(os.WriteFile("/proc/self/fd/x", nil, 0o644)))
+	fmt.Printf("remove a link: %s\n", e(os.Remove("/proc/self/fd/0")))
+	fmt.Printf("link a link: %s\n", e(os.Link("/proc/self/fd/0", "/tmp/l")))
 }
 
 func main() {
