@@ -235,8 +235,10 @@ mountgo)
   [ "$(wc -c <"$tmp/rec.json")" -lt 20000000 ] || fail "the recording holds more than what the guest read"
   "$goboot" replay "$tmp/rec.json" >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without the host files diverged"; }
   # a recording that lacks bytes the replay needs says so
-  jq -c '(.inputs.mounts[] | select(.path | endswith("/src/errors/errors.go"))) |=
-         (del(.hex) + {size: ((.hex | length) / 2)})' "$tmp/rec.json" >"$tmp/lack.json" || fail "jq"
+  size=$(wc -c <"$share/$f")
+  sed "s|\(\"path\":\"$share/$f\",\"type\":1,\"mode\":[0-9]*,\)\"hex\":\"[0-9a-f]*\"|\1\"size\":$size|" \
+    "$tmp/rec.json" >"$tmp/lack.json" || fail "sed"
+  ! cmp -s "$tmp/rec.json" "$tmp/lack.json" || fail "the recording's entry for $f was not found"
   "$goboot" replay "$tmp/lack.json" >"$tmp/replay" 2>&1 && fail "a replay lacking the bytes it read passed"
   grep -q 'recording lacks the bytes of the mounted file /usr/share/go-1.19/src/errors/errors.go' "$tmp/replay" ||
     { cat "$tmp/replay" >&2; fail "the replay did not say what the recording lacks"; } ;;
