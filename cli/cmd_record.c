@@ -121,7 +121,8 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
     cJSON_Delete(r);
     return NULL;
   }
-  if (o->nmounts) { /* the --mount copies, byte for byte: replay needs no host file */
+  if (o->nmounts) { /* what the guest read of the --mounts, byte for byte (a file it
+                     * never opened: only its size): replay needs no host file */
     cJSON *ms = cJSON_AddArrayToObject(in, "mounts");
     for (int i = 0; i < o->nmounts; i++) {
       const gb_mount_ent *e = &o->mounts[i];
@@ -130,6 +131,10 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
       cJSON_AddStringToObject(j, "path", e->path);
       cJSON_AddNumberToObject(j, "type", e->type);
       cJSON_AddNumberToObject(j, "mode", e->mode);
+      if (e->lazy && !e->data) {
+        cJSON_AddItemToObject(j, "size", hex(e->size));
+        continue;
+      }
       if (add_hex(j, "hex", e->data, e->len) < 0) {
         cJSON_Delete(r);
         return NULL;

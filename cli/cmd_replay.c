@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "emu.h"
 #include "image.h"
+#include "linux.h"
 #include "stack.h"
 
 static const char replay_help[] =
@@ -65,6 +66,19 @@ typedef struct replay {
   unsigned char *stdin_bytes; /* owned */
   gb_mount_ent *mounts; int nmounts; /* owned */
 } replay;
+
+/* A mounted file the recorded run never opened: the recording has only its size, so a
+ * replay that opens it has left the recorded run. */
+static int unread_mount(void *ctx, int i, const unsigned char **data, size_t *len) {
+  const replay *r = ctx;
+  const gb_mount_ent *e = &r->mounts[i];
+  *data = e->data;
+  *len = e->len;
+  if (!e->size) return 0;
+  fprintf(stderr, "goboot replay: the recording lacks the bytes of the mounted file %s "
+          "(the recorded run never opened it): the replay has diverged\n", e->path);
+  return -EIO_LINUX;
+}
 
 /* HEX → *OUT (malloc'ed) and *N; -1 if it is not hex. */
 static int unhex(const char *hex, unsigned char **out, size_t *n) {
@@ -136,17 +150,22 @@ static int build_spec(replay *r, char *err, size_t errlen) {
     cJSON_ArrayForEach(me, ms) {
       gb_mount_ent *e = &r->mounts[r->nmounts++];
       const char *p = str(me, "path"), *h = str(me, "hex");
-      uint64_t t = 0, mode = 0;
-      if (!p || !h || u64(me, "type", &t) || u64(me, "mode", &mode) || !(e->path = strdup(p)) ||
-          unhex(h, &e->data, &e->len) < 0) {
+      uint64_t t = 0, mode = 0, size = 0;
+      int lazy = !h && !u64(me, "size", &size); /* a file the run never opened */
+      if (!p || (!h && !lazy) || u64(me, "type", &t) || u64(me, "mode", &mode) ||
+          !(e->path = strdup(p)) || (h && unhex(h, &e->data, &e->len) < 0)) {
         snprintf(err, errlen, "the recording's mounts are malformed");
         return -1;
       }
       e->type = (int)t;
       e->mode = (uint32_t)mode;
+      e->size = h ? e->len : size;
+      e->lazy = lazy;
     }
     r->o.mounts = r->mounts;
     r->o.nmounts = r->nmounts;
+    r->o.mount_read = unread_mount;
+    r->o.mount_ctx = r;
   }
   r->o.echo = 0;
   r->o.until = str(r->lim, "until");

@@ -12,11 +12,12 @@
 #include "emu.h"
 #include "image.h"
 #include "inputs.h"
+#include "export.h"
 #include "mounts.h"
 #include "runopts.h"
 #include "trace_events.h"
 
-enum { OPT_TRACE = 0x2000, OPT_QUIET, OPT_NO_ECHO };
+enum { OPT_TRACE = 0x2000, OPT_QUIET, OPT_NO_ECHO, OPT_EXPORT };
 
 static const char run_help[] =
   "usage: goboot run BINARY [options] [-- guest args...]\n\n"
@@ -28,7 +29,9 @@ static const char run_help[] =
   "\nRun options:\n" GB_RUN_HELP
   "  --trace FILE       write the JSON trace (docs/trace-schema.md) to FILE\n"
   "  --quiet            no summary on stderr\n"
-  "  --no-echo          do not copy the guest's stdout/stderr to ours (still in the trace)\n\n"
+  "  --no-echo          do not copy the guest's stdout/stderr to ours (still in the trace)\n"
+  "  --export GUEST:HOSTDIR  after the run, write what the guest made below its\n"
+  "                     directory GUEST into HOSTDIR (made; it must not exist)\n\n"
   "Exit code: the guest's own on exit (0 for --until), else 80 fault, 81 instruction\n"
   "budget, 82 memory budget, 83 wall clock, 84 unsupported, 85 deadlock, 86 emulator error.\n";
 
@@ -95,6 +98,7 @@ int cmd_run(int argc, char **argv) {
     {"trace", required_argument, 0, OPT_TRACE},
     {"quiet", no_argument, 0, OPT_QUIET},
     {"no-echo", no_argument, 0, OPT_NO_ECHO},
+    {"export", required_argument, 0, OPT_EXPORT},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
   };
@@ -106,6 +110,7 @@ int cmd_run(int argc, char **argv) {
   gb_runopts_stdin_default(&o);
   const char *trace_path = NULL;
   int quiet = 0, c, rc = 0;
+  static gb_export xp; /* static: two 4 KiB paths */
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     switch (c) {
@@ -113,6 +118,18 @@ int cmd_run(int argc, char **argv) {
     case OPT_TRACE: trace_path = optarg; continue;
     case OPT_QUIET: quiet = 1; continue;
     case OPT_NO_ECHO: o.echo = 0; continue;
+    case OPT_EXPORT:
+      if (o.export_guest) {
+        fputs("goboot run: one --export at most\n", stderr);
+        free(in);
+        return GB_E_USAGE;
+      }
+      if (gb_export_parse(&xp, optarg, "run") < 0) {
+        free(in);
+        return GB_E_USAGE;
+      }
+      o.export_guest = xp.guest;
+      continue;
     }
     rc = gb_runopts_option(&o, c, optarg, "run");
     if (rc == 0) rc = gb_inputs_option(in, c, optarg);
@@ -148,6 +165,8 @@ int cmd_run(int argc, char **argv) {
     fprintf(stderr, "goboot run: cannot write the trace to %s: %s\n", trace_path, strerror(errno));
     code = GB_E_IO;
   }
+  if (o.export_guest && gb_export_write(&xp, res.exported, res.nexported, "run") < 0 && !code)
+    code = GB_E_IO;
   if (!quiet) summary(&res, code);
   gb_emu_result_free(&res);
   gb_stack_free(&st);

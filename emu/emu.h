@@ -62,7 +62,15 @@ typedef struct gb_mount_ent {
   int type;            /* 1 regular file, 2 directory, 3 symlink (GB_INO_*) */
   uint32_t mode;
   unsigned char *data; size_t len; /* contents; a symlink's target (no NUL) */
+  uint64_t size;       /* a regular file's length (what stat says) */
+  int lazy;            /* a regular file whose bytes are read only when the guest opens
+                        * it (gb_emu_opts.mount_read); DATA is then NULL */
 } gb_mount_ent;
+
+/* The bytes of lazy mount entry I, read when the guest first opens it: 0 with *DATA and
+ * *LEN set (kept by the provider, unchanged, until the run's machine is freed), or
+ * -errno (-EIO_LINUX: gone, changed, or not in a recording; the provider says why). */
+typedef int (*gb_mount_read_fn)(void *ctx, int i, const unsigned char **data, size_t *len);
 
 typedef struct gb_emu_opts {
   const char *until;       /* NULL or "exit": run to the end; "main.main", "runtime.main", SYMBOL */
@@ -81,6 +89,9 @@ typedef struct gb_emu_opts {
   const unsigned char *stdin_data; size_t stdin_len;
   gb_stdin_log *stdin_log; /* NULL: not kept past the run */
   const gb_mount_ent *mounts; int nmounts; /* parents before children */
+  gb_mount_read_fn mount_read; void *mount_ctx; /* NULL: no entry is lazy */
+  const char *export_guest; /* an absolute guest directory whose contents, as the run
+                             * left them, come back in gb_emu_result.exported */
 } gb_emu_opts;
 
 #define GB_EMU_DEFAULT_MAX_INSNS 20000000000ULL /* 2e10 */
@@ -100,6 +111,11 @@ typedef struct gb_emu_result {
   uint64_t pc;            /* where it stopped */
   char message[256];      /* one line: why it stopped, in words */
   cJSON *trace;           /* the whole trace (owned by the caller: cJSON_Delete) */
+  /* opts.export_guest at the end of the run: what the guest made below it (files,
+   * directories, symlinks; not the read-only mounts), parents before children, paths
+   * relative to it (the first, "", is GUEST itself); -1: it was not a directory.
+   * Owned; gb_emu_result_free. */
+  gb_mount_ent *exported; int nexported;
 } gb_emu_result;
 
 /* Boot IMG on STACK with OPTS. Returns 0 when a run happened (whatever its stop), -1

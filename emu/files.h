@@ -38,11 +38,19 @@ typedef struct gb_inode {
   int parent;          /* DIR: the directory ".." leads to */
   uint64_t atime, mtime, ctime; /* realtime ns (virtual clock); 0 for the default tree */
   int ro;              /* part of a read-only mount: changes are EROFS */
+  int mount;           /* REG: 1 + the lazy mount entry whose bytes are not read yet */
+  int borrowed;        /* REG: DATA is the mount provider's (read-only), not freed here */
+  int fddir;           /* DIR: /proc/self/fd, its links made afresh from the fd table
+                        * whenever it is looked in (gb_fs_fd_refresh) */
+  int fdlink;          /* LNK: 1 + the descriptor it stands for (followed to what the
+                        * descriptor holds, as Linux's magic links are) */
 } gb_inode;
 
 /* Where a path leads: the directory holding its last component, that component, and
  * the node it names (-1 when missing). */
-typedef struct gb_fs_where { int dir; int node; char name[256]; int slash; } gb_fs_where;
+/* FD: 1 + the descriptor a /proc/self/fd link led to (NODE is -1 when it holds no
+ * inode: stdin/stdout/stderr, a pipe). */
+typedef struct gb_fs_where { int dir; int node; char name[256]; int slash; int fd; } gb_fs_where;
 
 /* SEEN: the pipe's generation when last reported (EPOLLET reports a change once) */
 typedef struct gb_epoll_ent { int fd; uint32_t events; uint64_t data; uint64_t seen; } gb_epoll_ent;
@@ -119,6 +127,11 @@ int gb_fs_resize(gb_machine *m, int node, size_t len); /* 0, -ENOSPC, -ENOMEM, -
 int gb_fs_write(gb_machine *m, int node, size_t off, const void *buf, size_t n);
 size_t gb_fs_path(gb_machine *m, int node, char *out, size_t cap); /* a directory's path */
 uint64_t gb_fs_now(gb_machine *m);  /* realtime ns, for the times */
+int gb_fs_fill(gb_machine *m, int node); /* a lazy mount file's bytes: 0 or -errno */
+void gb_fs_fd_refresh(gb_machine *m, int dir); /* /proc/self/fd's links, from the fd table */
+/* The guest-made entries below directory GUEST (gb_emu_result.exported): 0, -ENOENT
+ * when GUEST is not a directory, -ENOMEM. */
+int gb_fs_export(gb_machine *m, const char *guest, gb_mount_ent **out, int *n);
 void gb_fs_touch(gb_machine *m, int node, int what); /* 1 mtime+ctime, 2 ctime, 4 atime */
 
 /* ---- pipe.c ---- */

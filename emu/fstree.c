@@ -5,6 +5,8 @@
  *   /            /dev /proc /proc/self /sys/...  root's, 0555 (read-only system dirs)
  *   /tmp 01777   /home 0755   /root 0700         root's
  *   /dev/null /dev/zero /dev/full /dev/random /dev/urandom   character devices 0666
+ *   /dev/{stdin,stdout,stderr,fd} symlinks to /proc/self/fd/..., and /proc/self/fd, its
+ *   links made from the fd table whenever it is looked in (gb_fs_fd_refresh)
  *   the generated files of vfs.c (/proc/self/exe, auxv, cgroup files, ...) 0444
  * The guest is uid 1000: it may make entries in a directory it owns or one writable by
  * others (/tmp; sticky: it removes only its own), and everything it makes is its own —
@@ -34,7 +36,7 @@ static void free_node(gb_machine *m, int i) {
   gb_inode *n = N(i);
   for (int k = 0; k < n->nents; k++) free(n->ents[k].name);
   free(n->ents);
-  free(n->data);
+  if (!n->borrowed) free(n->data);
   m->files.fs_used -= GB_FS_INODE_COST + (n->type == GB_INO_REG ? n->len : 0);
   memset(n, 0, sizeof *n);
 }
@@ -206,6 +208,7 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
   w->node = cur;
   w->name[0] = '.', w->name[1] = 0;
   w->slash = 0;
+  w->fd = 0;
   const char *p = path;
   for (;;) {
     while (*p == '/') p++;
@@ -216,6 +219,7 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
     if (cl > 255) return -ENAMETOOLONG_LINUX;
     const char *q = e;
     while (*q == '/') q++;
+    if (N(cur)->fddir) gb_fs_fd_refresh(m, cur);
     gb_inode *d = N(cur);
     if (d->type != GB_INO_DIR) return -ENOTDIR_LINUX;
     if (!may_search(d)) return -EACCES_LINUX;
@@ -232,6 +236,13 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
       w->name[cl] = 0;
       w->node = next;
       w->slash = *e == '/';
+      if (next >= 0 && N(next)->fdlink && (follow || w->slash)) { /* what the fd holds */
+        const gb_fd *f = &m->files.fds[N(next)->fdlink - 1];
+        w->fd = N(next)->fdlink;
+        w->node = (f->kind == FD_FILE || f->kind == FD_DIR) ? f->node : -1;
+        if (w->slash && (w->node < 0 || N(w->node)->type != GB_INO_DIR)) return -ENOTDIR_LINUX;
+        return 0;
+      }
       if (next >= 0 && N(next)->type == GB_INO_LNK && (follow || w->slash)) {
         if (++*depth > MAX_LINKS) return -ELOOP_LINUX;
         int slash = w->slash;
@@ -243,7 +254,11 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
       return 0;
     }
     if (next < 0) return -ENOENT_LINUX;
-    if (N(next)->type == GB_INO_LNK) {
+    if (N(next)->fdlink) { /* a directory's descriptor leads into it */
+      const gb_fd *f = &m->files.fds[N(next)->fdlink - 1];
+      if (f->kind != FD_DIR || f->node < 0) return -ENOTDIR_LINUX;
+      next = f->node;
+    } else if (N(next)->type == GB_INO_LNK) {
       gb_fs_where t;
       if (++*depth > MAX_LINKS) return -ELOOP_LINUX;
       int r = walk_from(m, cur, N(next)->data, 1, depth, &t);
@@ -359,6 +374,20 @@ int gb_fs_init(gb_machine *m) {
     N(n)->dev = fixed[i].dev;
     if (!strcmp(fixed[i].path, "/home/user")) N(n)->uid = GB_FS_GUEST_UID; /* /etc/passwd's home */
   }
+  static const struct { const char *path, *target; } links[] = { /* as on Linux */
+    {"/dev/stdin", "/proc/self/fd/0"}, {"/dev/stdout", "/proc/self/fd/1"},
+    {"/dev/stderr", "/proc/self/fd/2"}, {"/dev/fd", "/proc/self/fd"},
+  };
+  int fdd = mk(m, "/proc/self/fd", GB_INO_DIR, 0500);
+  if (fdd < 0) return fdd;
+  N(fdd)->fddir = 1;
+  N(fdd)->uid = GB_FS_GUEST_UID;
+  N(fdd)->ro = 1; /* the fd table's to change: a name held across a refresh is gone */
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    int n = mk(m, links[i].path, GB_INO_LNK, 0777);
+    if (n < 0) return n;
+    if (!(N(n)->data = strdup(links[i].target))) return -ENOMEM_LINUX;
+  }
   const char *gen[32];
   int ng = gb_vfs_files(m, gen, 32);
   for (int i = 0; i < ng; i++) {
@@ -375,7 +404,11 @@ int gb_fs_init(gb_machine *m) {
     in->mode = e->mode & 07777;
     in->uid = GB_FS_GUEST_UID;
     in->ro = 1;
-    if (e->type == GB_INO_REG && e->len) {
+    if (e->type == GB_INO_REG && e->lazy) { /* stat says the size; open reads the bytes */
+      if (charge(m, e->size) < 0) return -ENOMEM_LINUX;
+      in->len = (size_t)e->size;
+      in->mount = i + 1;
+    } else if (e->type == GB_INO_REG && e->len) {
       if (gb_fs_resize(m, n, e->len) < 0) return -ENOMEM_LINUX;
       memcpy(N(n)->data, e->data, e->len);
     }
@@ -408,12 +441,126 @@ int gb_fs_init(gb_machine *m) {
   return 0;
 }
 
+int gb_fs_fill(gb_machine *m, int node) {
+  gb_inode *n = N(node);
+  if (!n->mount) return 0;
+  const unsigned char *data = NULL;
+  size_t len = 0;
+  int r = m->o.mount_read ? m->o.mount_read(m->o.mount_ctx, n->mount - 1, &data, &len) : -EIO_LINUX;
+  if (r < 0) return r;
+  if (len != n->len) return -EIO_LINUX; /* changed since it was listed */
+  free(n->data);
+  n->data = (char *)data; /* ro: never written through */
+  n->cap = len;
+  n->borrowed = 1;
+  n->mount = 0;
+  return 0;
+}
+
+typedef struct export_list { gb_mount_ent *e; int n, cap; } export_list;
+
+static int export_dir(gb_machine *m, int dir, const char *rel, export_list *l) {
+  for (int k = 0; k < N(dir)->nents; k++) {
+    const gb_dent *d = &N(dir)->ents[k];
+    const gb_inode *n = N(d->node);
+    if (n->ro || (n->type != GB_INO_REG && n->type != GB_INO_DIR && n->type != GB_INO_LNK) ||
+        n->gen)
+      continue; /* mounts, devices and generated files are not the guest's writing */
+    if (l->n == l->cap) {
+      int cap = l->cap ? l->cap * 2 : 16;
+      gb_mount_ent *e = realloc(l->e, sizeof *e * (size_t)cap);
+      if (!e) return -ENOMEM_LINUX;
+      l->e = e;
+      l->cap = cap;
+    }
+    gb_mount_ent *e = &l->e[l->n];
+    memset(e, 0, sizeof *e);
+    size_t pl = strlen(rel) + strlen(d->name) + 2;
+    if (!(e->path = malloc(pl))) return -ENOMEM_LINUX;
+    snprintf(e->path, pl, "%s%s%s", rel, *rel ? "/" : "", d->name);
+    l->n++;
+    e->type = n->type;
+    e->mode = n->mode;
+    size_t len = n->type == GB_INO_LNK ? strlen(n->data) : n->type == GB_INO_REG ? n->len : 0;
+    if (len) {
+      if (!(e->data = malloc(len))) return -ENOMEM_LINUX;
+      memcpy(e->data, n->data, len);
+      e->len = e->size = len;
+    }
+    if (n->type == GB_INO_DIR) {
+      int r = export_dir(m, d->node, e->path, l);
+      if (r < 0) return r;
+    }
+  }
+  return 0;
+}
+
+int gb_fs_export(gb_machine *m, const char *guest, gb_mount_ent **out, int *n) {
+  gb_fs_where w;
+  *out = NULL;
+  *n = 0;
+  if (gb_fs_walk(m, AT_FDCWD_LINUX, guest, 1, &w) < 0 || w.node < 0 || N(w.node)->type != GB_INO_DIR)
+    return -ENOENT_LINUX;
+  export_list l = {calloc(16, sizeof *l.e), 1, 16}; /* "": GUEST itself, for its mode */
+  if (!l.e || !(l.e[0].path = strdup(""))) {
+    free(l.e);
+    return -ENOMEM_LINUX;
+  }
+  l.e[0].type = GB_INO_DIR;
+  l.e[0].mode = N(w.node)->mode;
+  int r = export_dir(m, w.node, "", &l);
+  *out = l.e;
+  *n = l.n;
+  return r;
+}
+
+/* What readlink says of descriptor FD, as Linux does: the path it was opened by, or
+ * "pipe:[N]" / "anon_inode:[...]"; goboot's stdin, stdout and stderr are pipes 1-3
+ * and the guest's own pipes 16 on. */
+static void fd_target(const gb_fd *f, char *out, size_t cap) {
+  switch (f->kind) {
+  case FD_STDIN: snprintf(out, cap, "pipe:[1]"); break;
+  case FD_STDOUT: snprintf(out, cap, "pipe:[2]"); break;
+  case FD_STDERR: snprintf(out, cap, "pipe:[3]"); break;
+  case FD_PIPE_R: case FD_PIPE_W: snprintf(out, cap, "pipe:[%d]", 16 + f->pipe); break;
+  case FD_EPOLL: snprintf(out, cap, "anon_inode:[eventpoll]"); break;
+  case FD_EVENTFD: snprintf(out, cap, "anon_inode:[eventfd]"); break;
+  default: snprintf(out, cap, "%s", f->path ? f->path : "/"); break;
+  }
+}
+
+void gb_fs_fd_refresh(gb_machine *m, int dir) {
+  while (N(dir)->nents) {
+    char name[256];
+    snprintf(name, sizeof name, "%s", N(dir)->ents[0].name);
+    gb_fs_unlink(m, dir, name);
+  }
+  for (int fd = 0; fd < GB_MAX_FDS; fd++) {
+    const gb_fd *f = &m->files.fds[fd];
+    if (f->kind == FD_NONE) continue;
+    char name[16], path[64], target[4200];
+    snprintf(name, sizeof name, "%d", fd);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    fd_target(f, target, sizeof target);
+    uint32_t acc = f->flags & O_ACCMODE_LINUX;
+    int n = new_node(m, GB_INO_LNK, acc == O_RDONLY_LINUX ? 0500 : acc == O_WRONLY_LINUX ? 0300 : 0700,
+                     GB_FS_GUEST_UID, gb_vfs_ino(path));
+    if (n < 0) return; /* past --max-fs: the listing stops there */
+    if (!(N(n)->data = strdup(target)) || gb_fs_link(m, dir, name, n) < 0) {
+      free_node(m, n);
+      return;
+    }
+    N(n)->fdlink = fd + 1;
+    N(n)->ro = 1;
+  }
+}
+
 void gb_fs_free(gb_machine *m) {
   for (int i = 0; i < m->files.nnodes; i++)
     if (N(i)->type) {
       for (int k = 0; k < N(i)->nents; k++) free(N(i)->ents[k].name);
       free(N(i)->ents);
-      free(N(i)->data);
+      if (!N(i)->borrowed) free(N(i)->data);
     }
   free(m->files.nodes);
   m->files.nodes = NULL;

@@ -290,6 +290,9 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
   gb_machine_run_signals(&m); /* may go on in a replayed machine (signal.c) */
   if (m->stop == GB_STOP_FAULT) gb_fault_locate(m);
   finish(m, res);
+  if (opts->export_guest &&
+      gb_fs_export(m, opts->export_guest, &res->exported, &res->nexported) == -ENOENT_LINUX)
+    res->nexported = -1;
   gb_machine_close(m);
   return 0;
 }
@@ -297,4 +300,8 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
 void gb_emu_result_free(gb_emu_result *res) {
   cJSON_Delete(res->trace);
   res->trace = NULL;
+  for (int i = 0; i < res->nexported; i++) free(res->exported[i].path), free(res->exported[i].data);
+  free(res->exported);
+  res->exported = NULL;
+  res->nexported = 0;
 }

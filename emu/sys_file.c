@@ -602,6 +602,7 @@ int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (!f) return -EBADF_LINUX;
   if (f->kind != FD_DIR) return -ENOTDIR_LINUX;
   uint64_t used = 0;
+  if (f->pos == 0 && m->files.nodes[f->node].fddir) gb_fs_fd_refresh(m, f->node);
   for (;;) {
     const gb_inode *d = &m->files.nodes[f->node];
     if (d->type != GB_INO_DIR || d->nlink <= 1) break; /* removed: empty */

@@ -42,6 +42,27 @@ static int may(const gb_inode *n, int bit) {
   return (n->mode & (mine(n) ? (uint32_t)bit << 6 : (uint32_t)bit)) != 0;
 }
 
+/* Opening /proc/self/fd/FD (/dev/stdout, ...) of a descriptor without an inode: a new
+ * descriptor on the same stream or pipe end, as Linux reopens them; epoll and eventfd
+ * descriptors cannot be reopened (ENXIO). */
+static int64_t reopen(gb_machine *m, int old, uint64_t flags) {
+  gb_fd_kind k = m->files.fds[old].kind;
+  int pipe = m->files.fds[old].pipe;
+  if (k != FD_STDIN && k != FD_STDOUT && k != FD_STDERR && k != FD_PIPE_R && k != FD_PIPE_W)
+    return -ENXIO_LINUX;
+  int fd = gb_fd_alloc(m);
+  if (fd < 0) return fd;
+  gb_fd *f = &m->files.fds[fd];
+  memset(f, 0, sizeof *f);
+  f->kind = k;
+  f->node = -1;
+  f->pipe = pipe;
+  if (k == FD_PIPE_R || k == FD_PIPE_W) gb_pipe_ref(m, pipe, k == FD_PIPE_W, 1);
+  f->flags = (uint32_t)(flags & (O_ACCMODE_LINUX | O_NONBLOCK_LINUX | O_APPEND_LINUX));
+  f->fdflags = (flags & O_CLOEXEC_LINUX) ? FD_CLOEXEC_LINUX : 0;
+  return fd;
+}
+
 static int64_t do_open(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64_t flags,
                        uint64_t mode, cJSON *ev) {
   gb_fs_where w;
@@ -49,6 +70,7 @@ static int64_t do_open(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64
   int r = where(m, dirfd, path_addr, !(flags & O_NOFOLLOW_LINUX) && !excl, &w);
   if (r < 0) return r;
   int acc = (int)(flags & O_ACCMODE_LINUX), node = w.node;
+  if (node < 0 && w.fd) return reopen(m, w.fd - 1, flags);
   if (node < 0) {
     if (!creat) return -ENOENT_LINUX;
     if (w.slash) return -EISDIR_LINUX;
@@ -75,6 +97,7 @@ static int64_t do_open(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64
   char *data = NULL;
   size_t len = 0;
   if (N(node)->gen && (r = gb_vfs_open(m, path, &data, &len)) < 0) return r;
+  if ((r = gb_fs_fill(m, node)) < 0) return r;
   int fd = gb_fd_alloc(m);
   if (fd < 0) {
     free(data);

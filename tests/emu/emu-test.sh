@@ -211,6 +211,75 @@ EOF_WANT
     fail "record failed"
   rm -rf "$tmp/src"
   "$goboot" replay "$tmp/rec.json" >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without the host files diverged"; } ;;
+mountgo)
+  # A lazy --mount (cli/mounts.c, emu/fstree.c gb_fs_fill) of the whole Go tree (474 MB
+  # with /usr/share/go-1.19; more than a run may read): the listing is taken up front, a
+  # file's bytes only when the guest opens it. /usr/lib/go-1.19/src is a symlink to
+  # ../../share/go-1.19/src, resolved in the guest's tree: without that mount too it
+  # leads nowhere. gofmt of a std file prints it unchanged.
+  lib=/usr/lib/go-1.19 share=/usr/share/go-1.19 f=src/errors/errors.go
+  gofmt=$lib/bin/gofmt
+  need "$gofmt"; [ -f "$share/$f" ] || fail "missing input $share/$f"
+  run_args "$gofmt" --mount "$lib:$lib" -- "$lib/$f"
+  expect_rc 2
+  grep -q 'no such file or directory' "$tmp/err" || { cat "$tmp/err" >&2; fail "the symlink out of the mount reached the host"; }
+  run_args "$gofmt" --mount "$lib:$lib" --mount "$share:$share" -- "$lib/$f"
+  expect_rc 0
+  cmp "$share/$f" "$tmp/out" || fail "gofmt through the mounts did not print $f"
+  # a recording keeps what was read, not the tree; its replay needs none of it
+  cp -al "$lib" "$tmp/lib" 2>/dev/null && cp -al "$share" "$tmp/share" 2>/dev/null ||
+    { rm -rf "$tmp/lib" "$tmp/share"; cp -a "$lib" "$tmp/lib" && cp -a "$share" "$tmp/share"; } || fail "copying the Go tree"
+  "$goboot" record --quiet -o "$tmp/rec.json" --mount "$tmp/lib:$lib" --mount "$tmp/share:$share" \
+    "$gofmt" "$lib/$f" >/dev/null || fail "record failed"
+  rm -rf "$tmp/lib" "$tmp/share"
+  [ "$(wc -c <"$tmp/rec.json")" -lt 20000000 ] || fail "the recording holds more than what the guest read"
+  "$goboot" replay "$tmp/rec.json" >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay without the host files diverged"; }
+  # a recording that lacks bytes the replay needs says so
+  size=$(wc -c <"$share/$f")
+  sed "s|\(\"path\":\"$share/$f\",\"type\":1,\"mode\":[0-9]*,\)\"hex\":\"[0-9a-f]*\"|\1\"size\":$size|" \
+    "$tmp/rec.json" >"$tmp/lack.json" || fail "sed"
+  ! cmp -s "$tmp/rec.json" "$tmp/lack.json" || fail "the recording's entry for $f was not found"
+  "$goboot" replay "$tmp/lack.json" >"$tmp/replay" 2>&1 && fail "a replay lacking the bytes it read passed"
+  grep -q 'recording lacks the bytes of the mounted file /usr/share/go-1.19/src/errors/errors.go' "$tmp/replay" ||
+    { cat "$tmp/replay" >&2; fail "the replay did not say what the recording lacks"; } ;;
+export)
+  # --export GUEST:HOSTDIR (cli/export.c, emu/fstree.c gb_fs_export): what the guest left
+  # under GUEST comes out as a native run leaves it (modes, symlinks as symlinks, never
+  # followed); an existing HOSTDIR is refused before the run.
+  need "$emuprogs/fsops"
+  "$emuprogs/fsops" leave "$tmp/native" >/dev/null || fail "native run failed"
+  run_args "$emuprogs/fsops" --export "/tmp/out:$tmp/exp" -- leave /tmp/out
+  expect_rc 0; expect_out left
+  tree() { (cd "$1" && find . -printf '%P %y %m %s %l\n' | sort); }
+  tree "$tmp/native" >"$tmp/want"; tree "$tmp/exp" >"$tmp/got"
+  cmp "$tmp/want" "$tmp/got" || { diff "$tmp/want" "$tmp/got" >&2; fail "the export differs from the native run's files"; }
+  cmp "$tmp/native/a/b/f.txt" "$tmp/exp/a/b/f.txt" || fail "exported bytes differ"
+  [ -L "$tmp/exp/abs" ] && [ "$(readlink "$tmp/exp/a/up")" = ../../../../etc/passwd ] || fail "symlinks not kept as symlinks"
+  chmod -R u+w "$tmp/native" "$tmp/exp"
+  rm -f "$tmp/trace.json"
+  run_args "$emuprogs/fsops" --export "/tmp/out:$tmp/exp" -- leave /tmp/out
+  expect_rc 64
+  [ ! -e "$tmp/trace.json" ] && [ ! -s "$tmp/out" ] || fail "the run went ahead over an existing HOSTDIR"
+  grep -q 'must not exist' "$tmp/err" || { cat "$tmp/err" >&2; fail "no reason given"; } ;;
+procfd)
+  # /proc/self/fd (emu/fstree.c gb_fs_fd_refresh): a link per open descriptor, named as
+  # Linux names them (the runtime's netpoll pipe and os.Pipe: two pipes, four ends; the
+  # listing's own descriptor is closed by the time its link is read); opening one (or
+  # /dev/stdout, /dev/fd/N) reaches what it holds.
+  need "$emuprogs/fsops"; run_args "$emuprogs/fsops" -- fds
+  expect_rc 0
+  grep -q '^fd 0 -> pipe:\[1\] ok$' "$tmp/out" && grep -q '^fd 1 -> pipe:\[2\] ok$' "$tmp/out" &&
+    grep -q '^fd 2 -> pipe:\[3\] ok$' "$tmp/out" && grep -q ' -> /tmp/open.txt ok$' "$tmp/out" &&
+    grep -q ' -> anon_inode:\[eventpoll\] ok$' "$tmp/out" &&
+    [ "$(grep -c ' -> pipe:\[1[6-9]\] ok$' "$tmp/out")" -eq 4 ] &&
+    grep -q '^fd [0-9]* ->  no such file or directory$' "$tmp/out" || { cat "$tmp/out" >&2; fail "the /proc/self/fd links"; }
+  grep -q '^/dev/stdout -> /proc/self/fd/1 ok$' "$tmp/out" && grep -q '^through /dev/stdout$' "$tmp/out" &&
+    grep -q '^pipe read 1 "x"$' "$tmp/out" && grep -q '^file again: "abc" ok$' "$tmp/out" ||
+    { cat "$tmp/out" >&2; fail "opening through /proc/self/fd"; }
+  # the fd table's to change: a name held across a refresh would be gone
+  grep -q '^create in /proc/self/fd: read-only file system$' "$tmp/out" &&
+    grep -q '^remove a link: read-only file system$' "$tmp/out" &&
+    grep -q '^link a link: invalid cross-device link$' "$tmp/out" || { cat "$tmp/out" >&2; fail "/proc/self/fd changed"; } ;;
 vfsdir)
   # The guest's tree (emu/fstree.c): cwd "/", the default directories listed by
   # getdents64, Linux path resolution, root's read-only system directories (mkdir/create
@@ -231,8 +300,8 @@ stat "/proc/version/x": not a directory
 stat "/nope/x": no such file or directory
 stat "/sys/kernel/mm": dr-xr-xr-x dir=true
 readdir /: ok [dev:d etc:d home:d proc:d root:d sys:d tmp:d usr:d]
-readdir /proc/self: ok [auxv:f exe:f]
-readdir /dev: ok [full:c null:c random:c urandom:c zero:c]
+readdir /proc/self: ok [auxv:f exe:f fd:d]
+readdir /dev: ok [fd:f full:c null:c random:c stderr:f stdin:f stdout:f urandom:c zero:c]
 readdir /proc/version: not a directory []
 read relative: 115 bytes ok
 open dir: ok

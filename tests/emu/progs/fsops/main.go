@@ -93,9 +93,65 @@ func mount(dir string) {
 	fmt.Printf("rename out: %s\n", e(os.Rename(filepath.Join(dir, "link"), "/tmp/link")))
 }
 
+// leave: files a run leaves behind for --export (tests/emu/emu-test.sh export): nested
+// directories, modes, an executable, symlinks leading out (never to be followed), a
+// read-only directory with a file in it.
+func leave(dir string) {
+	must("mkdirall", os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755))
+	must("write", os.WriteFile(filepath.Join(dir, "a", "b", "f.txt"), []byte("left behind\n"), 0o640))
+	must("write exe", os.WriteFile(filepath.Join(dir, "run.sh"), []byte("#!/bin/sh\n"), 0o755))
+	must("write empty", os.WriteFile(filepath.Join(dir, "empty"), nil, 0o600))
+	must("chmod", os.Chmod(filepath.Join(dir, "a", "b"), 0o750))
+	must("symlink up", os.Symlink("../../../../etc/passwd", filepath.Join(dir, "a", "up")))
+	must("symlink abs", os.Symlink("/etc/passwd", filepath.Join(dir, "abs")))
+	must("mkdir ro", os.Mkdir(filepath.Join(dir, "ro"), 0o755))
+	must("write in ro", os.WriteFile(filepath.Join(dir, "ro", "x"), []byte("x"), 0o644))
+	must("chmod ro", os.Chmod(filepath.Join(dir, "ro"), 0o555))
+	fmt.Println("left")
+}
+
+// fds: /proc/self/fd and /dev/std* (tests/emu/emu-test.sh procfd).
+func fds() {
+	f, err := os.Create("/tmp/open.txt")
+	must("create", err)
+	r, w, err := os.Pipe()
+	must("pipe", err)
+	ents, err := os.ReadDir("/proc/self/fd")
+	must("readdir", err)
+	for _, d := range ents {
+		t, err := os.Readlink("/proc/self/fd/" + d.Name())
+		fmt.Printf("fd %s -> %s %s\n", d.Name(), t, e(err))
+	}
+	t, err := os.Readlink("/dev/stdout")
+	fmt.Printf("/dev/stdout -> %s %s\n", t, e(err))
+	out, err := os.OpenFile("/dev/stdout", os.O_WRONLY, 0)
+	must("open /dev/stdout", err)
+	fmt.Fprintf(out, "through /dev/stdout\n")
+	pw, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", w.Fd()), os.O_WRONLY, 0)
+	must("reopen pipe", err)
+	pw.Write([]byte("x"))
+	b := make([]byte, 1)
+	n, _ := r.Read(b)
+	fmt.Printf("pipe read %d %q\n", n, b[:n])
+	f.WriteString("abc")
+	again, err := os.ReadFile(fmt.Sprintf("/dev/fd/%d", f.Fd()))
+	fmt.Printf("file again: %q %s\n", again, e(err))
+	fmt.Printf("create in /proc/self/fd: %s\n", e(os.WriteFile("/proc/self/fd/x", nil, 0o644)))
+	fmt.Printf("remove a link: %s\n", e(os.Remove("/proc/self/fd/0")))
+	fmt.Printf("link a link: %s\n", e(os.Link("/proc/self/fd/0", "/tmp/l")))
+}
+
 func main() {
 	if len(os.Args) > 2 && os.Args[1] == "mount" {
 		mount(os.Args[2])
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "fds" {
+		fds()
+		return
+	}
+	if len(os.Args) > 2 && os.Args[1] == "leave" {
+		leave(os.Args[2])
 		return
 	}
 	if len(os.Args) > 2 && os.Args[1] == "fill" {
