@@ -152,8 +152,10 @@ static int build_spec(replay *r, char *err, size_t errlen) {
       const char *p = str(me, "path"), *h = str(me, "hex");
       uint64_t t = 0, mode = 0, size = 0;
       int lazy = !h && !u64(me, "size", &size); /* a file the run never opened */
-      if (!p || (!h && !lazy) || u64(me, "type", &t) || u64(me, "mode", &mode) ||
-          !(e->path = strdup(p)) || (h && unhex(h, &e->data, &e->len) < 0)) {
+      /* types as emu.h's gb_mount_ent says: 1 file, 2 directory, 3 symlink */
+      if (!p || p[0] != '/' || (!h && !lazy) || u64(me, "type", &t) || t < 1 || t > 3 ||
+          u64(me, "mode", &mode) || mode > 07777 || !(e->path = strdup(p)) ||
+          (h && unhex(h, &e->data, &e->len) < 0)) {
         snprintf(err, errlen, "the recording's mounts are malformed");
         return -1;
       }

@@ -397,6 +397,11 @@ int gb_fs_init(gb_machine *m) {
   }
   for (int i = 0; i < m->o.nmounts; i++) { /* --mount copies, read-only */
     const gb_mount_ent *e = &m->o.mounts[i];
+    /* entries come from the host or from a recording: only the three kinds a mount holds,
+     * at absolute paths */
+    if ((e->type != GB_INO_REG && e->type != GB_INO_DIR && e->type != GB_INO_LNK) ||
+        !e->path || e->path[0] != '/')
+      return -EINVAL_LINUX;
     int n = mk(m, e->path, e->type, e->mode);
     if (n < 0) return n;
     gb_inode *in = N(n);

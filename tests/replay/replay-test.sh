@@ -5,6 +5,7 @@
 #   refuse    other goboot version / other binary: refused (exit 2); --force runs it
 #   mimic     a --mimic-host recording replays from its stored auxv words
 #   diff      goboot diff aligns two Go versions by milestone; a file against itself is equal
+#   malformed a recording whose stdin bytes or mount entries are broken: a clear error, exit 64 (as any malformed recording)
 set -u
 name=$1 goboot=$2 src=$3 goprogs=$4 corpus=$5 id=$6
 tmp=$(mktemp -d)
@@ -14,6 +15,30 @@ need() { [ -f "$1" ] || fail "missing input $1 (build the goprogs target; fetch 
 hello=$goprogs/hello
 
 case $name in
+malformed)
+  need "$hello"
+  "$goboot" record "$hello" -o "$tmp/r.gbrec" >/dev/null 2>&1 || fail "record failed"
+  for edit in 'stdin_hex=zz' 'stdin_hex=abc' 'mount_type=9' 'mount_type=-1' 'mount_path=rel' \
+              'mount_mode=99999' 'mount_hex=xy' 'mount_nohex'; do
+    python3 - "$tmp/r.gbrec" "$tmp/bad.gbrec" "$edit" <<'PY' || fail "could not edit the recording"
+import json, sys
+r = json.load(open(sys.argv[1])); k, _, v = sys.argv[3].partition("=")
+m = {"path": "/w/f", "type": 1, "mode": 0o644, "hex": "6869"}
+if k == "stdin_hex": r["inputs"]["stdin_hex"] = v
+else:
+    if k == "mount_type": m["type"] = int(v)
+    if k == "mount_path": m["path"] = v
+    if k == "mount_mode": m["mode"] = int(v)
+    if k == "mount_hex": m["hex"] = v
+    if k == "mount_nohex": del m["hex"]
+    r["inputs"]["mounts"] = [m]
+json.dump(r, open(sys.argv[2], "w"))
+PY
+    "$goboot" replay "$tmp/bad.gbrec" >"$tmp/out" 2>&1; rc=$?
+    [ $rc -eq 64 ] || { cat "$tmp/out" >&2; fail "$edit: exit $rc, expected 64"; }
+    grep -Eq "stdin_hex is not hex|mounts are malformed" "$tmp/out" || { cat "$tmp/out" >&2; fail "$edit: no clear message"; }
+  done
+  ;;
 case)
   line=$(grep -v '^#' "$src/golden/cases.tsv" | awk -F'\t' -v id="$id" '$1 == id')
   [ -n "$line" ] || fail "no case $id in golden/cases.tsv"
