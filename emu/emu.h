@@ -90,6 +90,8 @@ typedef struct gb_emu_opts {
   gb_stdin_log *stdin_log; /* NULL: not kept past the run */
   const gb_mount_ent *mounts; int nmounts; /* parents before children */
   gb_mount_read_fn mount_read; void *mount_ctx; /* NULL: no entry is lazy */
+  int max_procs;           /* --max-procs: guest processes alive at once (zombies count);
+                            0 → GB_DEFAULT_MAX_PROCS (world.h) */
   const char *export_guest; /* an absolute guest directory whose contents, as the run
                              * left them, come back in gb_emu_result.exported */
 } gb_emu_opts;

@@ -310,7 +310,7 @@ static int scan_tls(gb_machine *m) {
 static void read_boot_state(gb_machine *m) {
   m->watch.boot_state_done = 1;
   cJSON *bs = gb_bootstate_read(m->uc, m->img, gb_reg(m, UC_X86_REG_FS_BASE));
-  if (bs) cJSON_AddItemToObject(m->trace.root, "boot_state", bs);
+  if (bs) cJSON_AddItemToObject(m->w->trace.root, "boot_state", bs);
 }
 
 static void ms_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {

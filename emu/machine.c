@@ -187,8 +187,8 @@ static void finish(gb_machine *m, gb_emu_result *res) {
   res->insns = m->count.insns;
   res->pc = pc;
   snprintf(res->message, sizeof res->message, "%s", m->stop_msg);
-  if (!m->watch.boot_state_done) cJSON_AddNullToObject(m->trace.root, "boot_state");
-  cJSON *s = cJSON_AddObjectToObject(m->trace.root, "stop");
+  if (!m->watch.boot_state_done) cJSON_AddNullToObject(m->w->trace.root, "boot_state");
+  cJSON *s = cJSON_AddObjectToObject(m->w->trace.root, "stop");
   cJSON_AddStringToObject(s, "reason", gb_stop_name(m->stop));
   cJSON_AddStringToObject(s, "message", m->stop_msg);
   cJSON_AddNumberToObject(s, "exit_code", gb_stop_exit_code(m->stop, m->exit_code));
@@ -200,8 +200,8 @@ static void finish(gb_machine *m, gb_emu_result *res) {
   if (m->stop == GB_STOP_FAULT || m->stop == GB_STOP_UNSUPPORTED || m->stop == GB_STOP_ERROR)
     cJSON_AddItemToObject(s, "registers", gb_regs_json(m));
   gb_trace_finish(m);
-  res->trace = m->trace.root;
-  m->trace.root = NULL;
+  res->trace = m->w->trace.root;
+  m->w->trace.root = NULL;
 }
 
 void gb_machine_close(gb_machine *m) {
@@ -212,7 +212,7 @@ void gb_machine_close(gb_machine *m) {
   gb_fds_free(m);
   gb_mm_free(m);
   gb_hooks_free(m);
-  gb_trace_free(m);
+  if (m->w && m->w->procs[0] == m) gb_world_free(m); /* the first process owns the world */
   if (m->uc) uc_close(m->uc);
   free(m);
 }
@@ -250,6 +250,10 @@ int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack
   if ((e = uc_ctl_set_cpu_model(m->uc, GB_CPU_MODEL)) != UC_ERR_OK) {
     snprintf(res->message, sizeof res->message, "cannot set CPU model %s: %s", GB_CPU_MODEL_NAME,
              uc_strerror(e));
+    goto fail;
+  }
+  if (gb_world_new(m) < 0) {
+    snprintf(res->message, sizeof res->message, "out of host memory");
     goto fail;
   }
   gb_trace_init(m);

@@ -183,6 +183,6 @@ int gb_sched_next(gb_machine *m) {
       return -1;
     }
     uint64_t now = gb_now_ns(m);
-    if (best > now) m->sched.idle_ns += best - now;
+    if (best > now) m->w->idle_ns += best - now;
   }
 }

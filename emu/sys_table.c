@@ -185,7 +185,7 @@ void gb_syscall(gb_machine *m) {
   uint64_t a[6];
   int nr = (int)gb_reg(m, UC_X86_REG_RAX);
   for (int i = 0; i < 6; i++) a[i] = gb_reg(m, regs[i]);
-  m->trace.nsyscalls++;
+  m->w->trace.nsyscalls++;
   const gb_sys *s = gb_sys_lookup(nr);
   cJSON *ev = gb_trace_event(m, s ? GB_EV_SYSCALL : GB_EV_UNKNOWN_SYSCALL);
   if (ev) {
@@ -203,7 +203,7 @@ void gb_syscall(gb_machine *m) {
   if (s) {
     ret = s->fn(m, a, ev);
   } else {
-    m->trace.nunknown++;
+    m->w->trace.nunknown++;
     ret = -ENOSYS_LINUX;
   }
   gb_set_reg(m, UC_X86_REG_RAX, (uint64_t)ret);
@@ -211,7 +211,7 @@ void gb_syscall(gb_machine *m) {
   /* per-name counts in the summary */
   char key[32];
   if (!s) snprintf(key, sizeof key, "unknown_%d", nr);
-  cJSON *c = cJSON_GetObjectItemCaseSensitive(m->trace.syscall_counts, s ? s->name : key);
+  cJSON *c = cJSON_GetObjectItemCaseSensitive(m->w->trace.syscall_counts, s ? s->name : key);
   if (c) cJSON_SetNumberValue(c, c->valuedouble + 1);
-  else cJSON_AddNumberToObject(m->trace.syscall_counts, s ? s->name : key, 1);
+  else cJSON_AddNumberToObject(m->w->trace.syscall_counts, s ? s->name : key, 1);
 }

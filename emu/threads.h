@@ -50,7 +50,6 @@ typedef struct gb_sched {
   int next_tid;
   uint64_t wait_seq;      /* last FIFO number given to a waiter */
   uint64_t switches;
-  uint64_t idle_ns;       /* virtual time added when every thread slept (vclock.c reads it) */
   gb_pending pending;
   gb_clone_req clone;
   int clone_stops;        /* 1: a clone() stops the run as unsupported (the probe cannot
