@@ -26,7 +26,8 @@ typedef enum gb_stop_kind {
   GB_STOP_WALL,        /* wall-clock guard */
   GB_STOP_UNSUPPORTED, /* a feature goboot does not emulate */
   GB_STOP_DEADLOCK,    /* every guest thread blocked with nothing to wake it */
-  GB_STOP_ERROR        /* emulator error (Unicorn refused something, host OOM) */
+  GB_STOP_ERROR,       /* emulator error (Unicorn refused something, host OOM) */
+  GB_STOP_PROCS        /* the process budget (--max-procs): forks kept being refused */
 } gb_stop_kind;
 
 const char *gb_stop_name(gb_stop_kind k); /* "exit", "until", "fault", ... */

@@ -111,7 +111,13 @@ typedef struct gb_files {
 
 void gb_fds_init(gb_machine *m);  /* also builds the default tree; 0 or -ENOMEM */
 void gb_fds_free(gb_machine *m);   /* the process's table (its descriptors' memory) */
-void gb_fsys_free(gb_machine *m);  /* the shared objects: tree, pipes, stdin (the world's end) */
+void gb_fsys_free(gb_machine *m);
+/* fork: C's table becomes a copy of M's, each descriptor holding its object once more
+ * (pipe ends, inodes; the cwd). Offsets are copied, not shared: a child's lseek is
+ * its own (Linux shares the open file description). 0 or -ENOMEM. */
+int gb_fds_fork(gb_machine *c, gb_machine *m);
+/* Close every descriptor (a process's end), or only the close-on-exec ones (execve). */
+void gb_fds_close(gb_machine *m, int cloexec_only);  /* the shared objects: tree, pipes, stdin (the world's end) */
 int gb_fd_alloc(gb_machine *m);
 void gb_fd_shared(gb_machine *m, gb_fd *f);  /* F's offset and flags to its dup'ed copies */
 void gb_fd_unshare(gb_machine *m, int fd);   /* leave the ring (the slot is closing) */

@@ -214,7 +214,7 @@ __attribute__((noinline, cold)) static void block_slow(gb_machine *m, uint64_t a
     c->quantum_stop = 1;
     c->quantum_pc = addr;
     gb_stop(m, GB_STOP_BUDGET, "instruction budget of %llu exhausted",
-            (unsigned long long)m->o.max_insns);
+            (unsigned long long)(m->w->nprocs > 1 ? m->w->max_insns : m->o.max_insns));
     return;
   }
   int spin = spin_yield(m, addr, bi);

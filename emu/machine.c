@@ -74,6 +74,7 @@ static void header(gb_machine *m) {
   cJSON_AddNumberToObject(lim, "quantum_blocks", m->o.quantum);
   cJSON_AddNumberToObject(lim, "ncpu", m->o.ncpu);
   cJSON_AddBoolToObject(lim, "tls_all", m->o.tls_all);
+  if (m->o.max_procs) cJSON_AddNumberToObject(lim, "max_procs", m->o.max_procs); /* --max-procs */
   cJSON *vfs = cJSON_AddObjectToObject(h, "vfs");
   cJSON_AddNumberToObject(vfs, "cgroup_version", m->o.vfs.cgroup_version);
   cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)m->o.vfs.cpu_quota_us);
@@ -137,7 +138,6 @@ static int start_main_thread(gb_machine *m) {
   gb_set_reg(m, UC_X86_REG_RSP, m->stack->rsp);
   gb_set_reg(m, UC_X86_REG_EFLAGS, 0x202); /* IF and the always-one bit, as execve leaves it */
   gb_set_reg(m, UC_X86_REG_RIP, m->img->entry);
-  m->sched.next_tid = 1000; /* the main thread's tid is the pid */
   gb_thread *t = gb_thread_new(m);
   if (!t) return -1;
   t->runs = 1;
@@ -145,9 +145,13 @@ static int start_main_thread(gb_machine *m) {
   return 0;
 }
 
-void gb_machine_run(gb_machine *m) {
+/* The run loop of the world FIRST opened: the running process (world.h) takes the
+ * next slice; the run ends when the first process stops (proc.h). */
+void gb_machine_run(gb_machine *first) {
   int idle = 0;
-  while (m->stop == GB_STOP_NONE) {
+  gb_world *w = first->w;
+  while (first->stop == GB_STOP_NONE) {
+    gb_machine *m = w->procs[w->cur];
     uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
     m->count.quantum_stop = m->count.spin_stop = 0;
     m->sched.pending = PEND_NONE;
@@ -158,19 +162,28 @@ void gb_machine_run(gb_machine *m) {
     if (m->count.quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->count.quantum_pc)
       gb_set_reg(m, UC_X86_REG_RIP, m->count.quantum_pc); /* docs/unicorn.md § Stale RIP after a block-hook stop */
     if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) gb_fault_stop(m, err);
-    if (m->stop != GB_STOP_NONE) break;
+    if (m->stop != GB_STOP_NONE) {
+      if (m == first) break;
+      gb_proc_stopped(m); /* a zombie (or the run's stop); another process runs */
+      continue;
+    }
+    if (first->stop != GB_STOP_NONE) break; /* a later process stopped the run */
     switch (m->sched.pending) {
     case PEND_CLONE:
       if (m->sched.clone_stops) gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run clone()");
       else gb_sched_clone(m);
       break;
+    case PEND_FORK:
+      if (m->sched.clone_stops) gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run fork()");
+      else gb_proc_fork(m);
+      break;
     case PEND_SWITCH:
     case PEND_BLOCK:
-    case PEND_EXIT_THREAD: gb_sched_next(m); break;
+    case PEND_EXIT_THREAD: gb_proc_sched(m); break;
     case PEND_STOP: break;
     case PEND_SIGRETURN: gb_signal_sigreturn(m); break;
     case PEND_NONE:
-      if (m->count.quantum_stop) gb_sched_next(m);
+      if (m->count.quantum_stop) gb_proc_sched(m);
       else if (++idle > 1000)
         gb_stop(m, GB_STOP_ERROR, "emulation keeps returning with nothing to do at 0x%llx",
                 (unsigned long long)gb_reg(m, UC_X86_REG_RIP));

@@ -29,6 +29,7 @@
 #include "guestmem.h"
 #include "hooks.h"
 #include "mm.h"
+#include "proc.h"
 #include "threads.h"
 #include "signals.h"
 #include "trace.h"
@@ -56,6 +57,7 @@ struct gb_machine {
   gb_signals sig;
   gb_files files;
 
+  gb_proc proc;           /* proc.c (proc.h): its life as a process */
   gb_world *w;            /* shared by every process (world.h) */
   int pid, ppid, pgid, sid;
 };

@@ -762,3 +762,11 @@ int64_t gb_sys_ppoll(gb_machine *m, const uint64_t *a, cJSON *ev) {
   m->files.restarting = 0;
   return r;
 }
+
+void gb_fds_close(gb_machine *m, int cloexec_only) {
+  for (int i = 0; i < GB_MAX_FDS; i++) {
+    gb_fd *f = &m->files.fds[i];
+    if (f->kind == FD_NONE || (cloexec_only && !(f->fdflags & FD_CLOEXEC_LINUX))) continue;
+    release(m, f);
+  }
+}

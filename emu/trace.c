@@ -18,7 +18,14 @@ void gb_trace_init(gb_machine *m) {
   m->w->trace.syscall_counts = cJSON_CreateObject();
 }
 
-cJSON *gb_trace_header(gb_machine *m) { return cJSON_GetObjectItem(m->w->trace.root, "header"); }
+/* The first process's header; a later process's set-up writes into a scratch object. */
+cJSON *gb_trace_header(gb_machine *m) {
+  if (m->w->procs[0] != m) {
+    cJSON_Delete(m->w->scratch);
+    return m->w->scratch = cJSON_CreateObject();
+  }
+  return cJSON_GetObjectItem(m->w->trace.root, "header");
+}
 
 void gb_trace_free(gb_machine *m) {
   for (int i = 0; i < 3; i++) free(m->w->trace.out[i]);
@@ -38,6 +45,7 @@ cJSON *gb_trace_event(gb_machine *m, gb_event_kind kind) {
   cJSON_AddNumberToObject(e, "i", (double)m->count.insns);
   cJSON_AddNumberToObject(e, "t", m->sched.nth ? gb_cur(m)->tid : 0);
   cJSON_AddNumberToObject(e, "ns", (double)gb_now_ns(m));
+  if (m != m->w->procs[0]) cJSON_AddNumberToObject(e, "pid", m->pid); /* the first's is implied */
   cJSON_AddItemToArray(m->w->trace.events, e);
   return e;
 }

@@ -172,6 +172,31 @@ void gb_fds_free(gb_machine *m) {
   memset(m->files.fds, 0, sizeof m->files.fds);
 }
 
+int gb_fds_fork(gb_machine *c, gb_machine *m) {
+  for (int i = 0; i < GB_MAX_FDS; i++) {
+    gb_fd *f = &c->files.fds[i];
+    *f = m->files.fds[i];
+    f->data = NULL, f->ep = NULL, f->path = NULL;
+    f->share = 0; /* offsets are the child's own from here (files.h) */
+    if (f->kind == FD_NONE) continue;
+    const gb_fd *pf = &m->files.fds[i];
+    if ((pf->data && !(f->data = malloc(pf->len ? pf->len : 1))) ||
+        (pf->ep && !(f->ep = malloc(sizeof *pf->ep * (size_t)(pf->nep ? pf->nep : 1)))) ||
+        (pf->path && !(f->path = strdup(pf->path)))) {
+      f->kind = FD_NONE;
+      return -ENOMEM_LINUX;
+    }
+    if (pf->data) memcpy(f->data, pf->data, pf->len);
+    if (pf->ep) memcpy(f->ep, pf->ep, sizeof *pf->ep * (size_t)pf->nep);
+    if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, 1);
+    if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) m->w->fs.nodes[f->node].opens++;
+  }
+  c->files.cwd = m->files.cwd;
+  c->w->fs.nodes[c->files.cwd].opens++;
+  c->files.umask = m->files.umask;
+  return 0;
+}
+
 void gb_fsys_free(gb_machine *m) {
   gb_fs_free(m);
   gb_pipes_free(m);

@@ -23,7 +23,7 @@
 #define GB_FIRST_PID 1000     /* the first process's pid (and its main thread's tid) */
 #define GB_DEFAULT_MAX_PROCS 64
 
-typedef struct gb_world {
+struct gb_world {
   gb_machine **procs; int nprocs, capprocs; /* in creation order; procs[0] is the first */
   int cur;                /* the running process (index into procs) */
   int next_pid;           /* pids and tids come from one counter, as on Linux */
@@ -35,9 +35,11 @@ typedef struct gb_world {
                              one's turn (the clock above); insns_base the same for the
                              instruction budget */
   uint64_t insns_base;
+  uint64_t max_insns;     /* the instruction budget of all processes together */
+  cJSON *scratch;         /* what later processes' set-up writes for a header (dropped) */
   uint64_t cur_tinsns_in, cur_insns_in; /* the running process's counts when its turn began */
   uint64_t idle_ns;       /* virtual time added when every thread slept */
-} gb_world;
+};
 
 /* A world for FIRST (its first process, pid GB_FIRST_PID): 0 or -1 (host OOM). */
 int gb_world_new(gb_machine *first);
