@@ -231,7 +231,8 @@ const char *gb_signal_name_linux(int sig);
 
 /* ---- errno, as the guest sees it ---- */
 #define GB_ERRNO_LINUX(X)                                                                 \
-  X(EPERM, 1) X(ENOENT, 2) X(ESRCH, 3) X(EINTR, 4) X(EIO, 5) X(ENXIO, 6) X(EBADF, 9)  \
+  X(EPERM, 1) X(ENOENT, 2) X(ESRCH, 3) X(EINTR, 4) X(EIO, 5) X(ENXIO, 6) X(E2BIG, 7) X(ENOEXEC, 8) \
+  X(EBADF, 9)  \
   X(ECHILD, 10)                                                                         \
   X(EAGAIN, 11) X(ENOMEM, 12) X(EACCES, 13) X(EFAULT, 14) X(EBUSY, 16) X(EEXIST, 17)     \
   X(EXDEV, 18) X(ENODEV, 19) X(ENOTDIR, 20) X(EISDIR, 21) X(EINVAL, 22) X(ENFILE, 23)    \

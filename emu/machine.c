@@ -91,7 +91,7 @@ static int map_default(void *ctx, gb_machine *m, uint64_t start, uint64_t end, u
   return gb_mm_map_fixed(m, start, end, prot, tag);
 }
 
-static int load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t errlen) {
+int gb_machine_load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t errlen) {
   const gb_image *img = m->img;
   for (int i = 0; i < img->nseg; i++) {
     const gb_segment *s = &img->seg[i];
@@ -128,7 +128,7 @@ static int load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t e
   return 0;
 }
 
-static int start_main_thread(gb_machine *m) {
+int gb_machine_start_main(gb_machine *m) {
   static const int zero[] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
                              UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_R8,
                              UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,
@@ -177,6 +177,7 @@ void gb_machine_run(gb_machine *first) {
       if (m->sched.clone_stops) gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run fork()");
       else gb_proc_fork(m);
       break;
+    case PEND_EXEC: gb_exec_commit(m); break;
     case PEND_SWITCH:
     case PEND_BLOCK:
     case PEND_EXIT_THREAD: gb_proc_sched(m); break;
@@ -225,6 +226,8 @@ void gb_machine_close(gb_machine *m) {
   gb_fds_free(m);
   gb_mm_free(m);
   gb_hooks_free(m);
+  if (m->own_img) gb_image_free(m->own_img), free(m->own_img);
+  if (m->own_stack) gb_stack_free(m->own_stack), free(m->own_stack);
   if (m->w && m->w->procs[0] == m) gb_world_free(m); /* the first process owns the world */
   if (m->uc) uc_close(m->uc);
   free(m);
@@ -273,7 +276,8 @@ int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack
   gb_mm_init(m);
   gb_fds_init(m);
   header(m);
-  if (load(m, map ? map : map_default, map_ctx, err, sizeof err) < 0 || start_main_thread(m) < 0) {
+  if (gb_machine_load(m, map ? map : map_default, map_ctx, err, sizeof err) < 0 ||
+      gb_machine_start_main(m) < 0) {
     snprintf(res->message, sizeof res->message, "%s", err[0] ? err : "cannot start the main thread");
     goto fail;
   }

@@ -57,6 +57,11 @@ struct gb_machine {
   gb_signals sig;
   gb_files files;
 
+  gb_image *own_img;      /* an execve's image and stack, owned (NULL: the caller's) */
+  gb_stack *own_stack;
+  gb_machine *exec_next;
+  int exec_cwd;           /* 1 + the directory a relative execve path was taken in (sys_path.c's
+                             /proc/self/exe); 0: the run's start (--cwd) */  /* execve: the machine that replaces this one (PEND_EXEC) */
   gb_proc proc;           /* proc.c (proc.h): its life as a process */
   gb_world *w;            /* shared by every process (world.h) */
   int pid, ppid, pgid, sid;
@@ -88,6 +93,12 @@ int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack
  * thread switches and quantum expiries are acted on between uc_emu_start calls. */
 void gb_machine_run(gb_machine *m);
 void gb_machine_close(gb_machine *m); /* NULL is fine */
+/* The halves of gb_machine_open that execve repeats (exec.c): map M's image and stack
+ * (0, or -1 with ERR), and start its main thread as execve leaves it (0 or -1). */
+int gb_machine_load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t errlen);
+int gb_machine_start_main(gb_machine *m);
+/* exec.c: the run loop's half of a successful execve (PEND_EXEC). */
+void gb_exec_commit(gb_machine *m);
 
 /* vsyscall.c: the legacy page Go <= 1.15 calls (0 or -1) */
 int gb_vsyscall_install(gb_machine *m);

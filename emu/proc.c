@@ -499,3 +499,54 @@ int64_t gb_sys_vfork(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)a;
   return gb_sys_clone_process(m, CLONE_VM_LINUX | CLONE_VFORK_LINUX | SIGCHLD_LINUX, 0, 0, 0, 0, ev);
 }
+
+/* kill(PID, SIG) for another guest process (PID > 0, not M's own): its default action
+ * ends it (a zombie killed by SIG); a signal it handles or ignores is not delivered (the
+ * signals room's to do: TODO(signals) gb_signal_send). 1 when handled here (*RET set). */
+int gb_proc_kill(gb_machine *m, int64_t pid, int sig, cJSON *ev, int64_t *ret) {
+  if (pid <= 0 || pid == m->pid) return 0;
+  gb_machine *t = by_pid(m->w, (int)pid);
+  if (!t) {
+    /* a thread id of M's own is the kernel's "process" too: left to sys_signal.c */
+    for (int i = 0; i < m->sched.nth; i++)
+      if (m->sched.th[i].tid == pid) return 0;
+    *ret = -ESRCH_LINUX;
+    return 1;
+  }
+  *ret = 0;
+  if (sig < 0 || sig > NSIG_LINUX) return *ret = -EINVAL_LINUX, 1;
+  if (sig == 0 || t->proc.state != PROC_LIVE) return 1;
+  int keep = sig == SIGCHLD_LINUX || sig == SIGCONT_LINUX || sig == SIGSTOP_LINUX ||
+             sig == SIGTSTP_LINUX || sig == SIGTTIN_LINUX || sig == SIGTTOU_LINUX ||
+             sig == SIGURG_LINUX || sig == SIGWINCH_LINUX;
+  if (sig != SIGKILL_LINUX && (keep || t->sig.act[sig].handler != SIG_DFL_LINUX)) {
+    if (ev) cJSON_AddStringToObject(ev, "not_delivered", "signals to a handler or ignored are not delivered yet");
+    return 1;
+  }
+  char why[64];
+  snprintf(why, sizeof why, "killed by %s from process %d", gb_signal_name_linux(sig), m->pid);
+  if (t == m->w->procs[0]) {
+    t->exit_code = 128 + sig;
+    gb_stop(t, GB_STOP_EXIT, "%s", why);
+    return 1;
+  }
+  end(t, sig, why);
+  return 1;
+}
+
+/* setuid / setgid / setgroups: the guest is uid and gid 1000 and not privileged, so
+ * only its own ids are accepted (as Linux lets an unprivileged process "change" to them),
+ * anything else is EPERM. */
+int64_t gb_sys_setuid(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)m, (void)ev;
+  return (uint32_t)a[0] == GB_FS_GUEST_UID ? 0 : -EPERM_LINUX;
+}
+int64_t gb_sys_setgroups(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  for (uint64_t i = 0; i < a[0] && i < 65536; i++) {
+    uint32_t g;
+    if (gb_read_u32(m, a[1] + 4 * i, &g) < 0) return -EFAULT_LINUX;
+    if (g != GB_FS_GUEST_UID) return -EPERM_LINUX;
+  }
+  return a[0] > 65536 ? -EINVAL_LINUX : 0;
+}

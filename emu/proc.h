@@ -49,6 +49,8 @@ void gb_proc_stopped(gb_machine *m);
 /* Pick the next thread of any process (M is the running one): sched.c's choice within
  * a process, round-robin between processes. */
 void gb_proc_sched(gb_machine *m);
+/* kill() aimed at another process (proc.c): 1 when handled, with *RET. */
+int gb_proc_kill(gb_machine *m, int64_t pid, int sig, cJSON *ev, int64_t *ret);
 /* execve finished in M: a CLONE_VFORK parent goes on (stage 3's exec calls it). */
 void gb_proc_vfork_done(gb_machine *m);
 

@@ -70,6 +70,8 @@ SYS(getuid); SYS(getgroups); SYS(getcpu); SYS(prctl); SYS(enosys_quiet);
 /* proc.c */
 SYS(getpid); SYS(getppid); SYS(getpgrp); SYS(getpgid); SYS(getsid); SYS(setsid); SYS(setpgid);
 SYS(wait4); SYS(waitid); SYS(fork); SYS(vfork);
+/* exec.c */
+SYS(execve); SYS(execveat); SYS(setuid); SYS(setgroups);
 int64_t gb_sys_clone_process(gb_machine *m, uint64_t flags, uint64_t stack, uint64_t ptid,
                              uint64_t ctid, uint64_t tls, cJSON *ev);
 #undef SYS

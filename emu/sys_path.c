@@ -269,8 +269,9 @@ static size_t exe_path(gb_machine *m, char *out, size_t cap) {
   if (st->execfn_addr >= st->base && st->execfn_addr < st->base + st->size)
     fn = (const char *)st->bytes + (st->execfn_addr - st->base);
   size_t len = 0, avail = st->base + st->size - st->execfn_addr;
-  if (fn[0] != '/' && m->w->fs.cwd0 != 0) { /* relative to where the run started (--cwd) */
-    len = gb_fs_path(m, m->w->fs.cwd0, out, cap);
+  int dir = m->exec_cwd ? m->exec_cwd - 1 : m->w->fs.cwd0; /* where execve ran, or the run started (--cwd) */
+  if (fn[0] != '/' && dir != 0) {
+    len = gb_fs_path(m, dir, out, cap);
     if (out[0] != '/') len = 0;
   }
   for (const char *p = fn; *p && (size_t)(p - fn) < avail;) {

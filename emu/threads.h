@@ -39,7 +39,8 @@ typedef struct gb_thread {
 
 /* What the run loop does when uc_emu_start returns after a syscall. */
 typedef enum gb_pending { PEND_NONE, PEND_SWITCH, PEND_BLOCK, PEND_CLONE, PEND_EXIT_THREAD,
-                          PEND_STOP, PEND_SIGRETURN, PEND_FORK } gb_pending;
+                          PEND_STOP, PEND_SIGRETURN, PEND_FORK,
+                          PEND_EXEC } gb_pending;
 
 /* clone(): recorded by the syscall, carried out by the run loop (sched.c gb_sched_clone). */
 typedef struct gb_clone_req {

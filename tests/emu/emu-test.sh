@@ -169,6 +169,25 @@ fork)
   mv "$tmp/trace.json" "$tmp/trace1.json"
   run "$emuprogs/fork"
   cmp -s "$tmp/trace1.json" "$tmp/trace.json" || fail "the trace differs between two runs" ;;
+reexec)
+  # execve (emu/exec.c) through os/exec: the program re-executes itself (its folder
+  # mounted at the same path: a lazily read mounted binary), pipes stdin to the child,
+  # reads its stdout, stderr and exit code 3; exec of a missing file, a non-ELF file, a
+  # script without its interpreter, a file without x and a directory fail with the
+  # native errors. The trace is the same twice, and record -> replay matches.
+  need "$emuprogs/reexec"
+  "$emuprogs/reexec" >"$tmp/native" 2>&1 || fail "native run failed"
+  run "$emuprogs/reexec" --mount "$emuprogs:$emuprogs"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  grep -Eq '"ev":[[:space:]]*"exec"' "$tmp/trace.json" || fail "no exec event"
+  grep -Eq '"status":[[:space:]]*"0x300"' "$tmp/trace.json" || fail "no wait event with exit status 3"
+  mv "$tmp/trace.json" "$tmp/trace1.json"
+  run "$emuprogs/reexec" --mount "$emuprogs:$emuprogs"
+  cmp -s "$tmp/trace1.json" "$tmp/trace.json" || fail "the trace differs between two runs"
+  "$goboot" record --quiet -o "$tmp/rec.json" --mount "$emuprogs:$emuprogs" "$emuprogs/reexec" >/dev/null 2>&1 ||
+    fail "record failed"
+  "$goboot" replay "$tmp/rec.json" </dev/null >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay diverged"; } ;;
 forkbomb)
   # --max-procs: every process forks forever (never run natively); forks past the budget
   # fail with EAGAIN and the run stops with the process budget's reason, exit 87.
