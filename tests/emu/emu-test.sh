@@ -172,7 +172,8 @@ fork)
 reexec)
   # execve (emu/exec.c) through os/exec: the program re-executes itself (its folder
   # mounted at the same path: a lazily read mounted binary), pipes stdin to the child,
-  # reads its stdout, stderr and exit code 3; exec of a missing file, a non-ELF file, a
+  # reads its stdout, stderr and exit code 3, kills a child (SIGKILL: the parent sees
+  # "signal: killed"); exec of a missing file, a non-ELF file, a
   # script without its interpreter, a file without x and a directory fail with the
   # native errors. The trace is the same twice, and record -> replay matches.
   need "$emuprogs/reexec"
@@ -182,6 +183,7 @@ reexec)
   cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
   grep -Eq '"ev":[[:space:]]*"exec"' "$tmp/trace.json" || fail "no exec event"
   grep -Eq '"status":[[:space:]]*"0x300"' "$tmp/trace.json" || fail "no wait event with exit status 3"
+  grep -Eq '"signal":[[:space:]]*"SIGKILL"' "$tmp/trace.json" || fail "no exit event of a child killed by SIGKILL"
   mv "$tmp/trace.json" "$tmp/trace1.json"
   run "$emuprogs/reexec" --mount "$emuprogs:$emuprogs"
   cmp -s "$tmp/trace1.json" "$tmp/trace.json" || fail "the trace differs between two runs"

@@ -1,6 +1,6 @@
 // reexec: main re-executes itself (os/exec, Go's forkExec: clone(CLONE_VM|CLONE_VFORK),
 // execve, the error pipe), pipes data to the child's stdin, reads its stdout and exit
-// status; exec of a missing file, a non-ELF file, a script whose interpreter is
+// status, kills a child (SIGKILL); exec of a missing file, a non-ELF file, a script whose interpreter is
 // missing and a file without the execute bit fail with the kernel's errors. Run with
 // the binary's folder mounted at the same path.
 package main
@@ -33,6 +33,10 @@ func main() {
 			fmt.Print(strings.ToUpper(string(b)))
 			fmt.Fprintln(os.Stderr, "child's stderr, args", os.Args[1:], "ppid ok", os.Getppid() > 0)
 			os.Exit(3)
+		case "block": // waits on its stdin, which the parent never closes
+			fmt.Println("blocking")
+			io.ReadAll(os.Stdin)
+			os.Exit(0)
 		case "env":
 			fmt.Println("GREETING =", os.Getenv("GREETING"), "pid differs", os.Getpid() != os.Getppid())
 			return
@@ -49,6 +53,21 @@ func main() {
 	cmd.Env = []string{"GREETING=hello"}
 	out, err = cmd.CombinedOutput()
 	fmt.Printf("env child: %q %v\n", out, err)
+
+	// a child killed by SIGKILL (its default action): the parent sees the signal
+	cmd = exec.Command(os.Args[0], "block")
+	w, _ := cmd.StdinPipe()
+	r, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	line := make([]byte, 9)
+	io.ReadFull(r, line)
+	cmd.Process.Kill()
+	err = cmd.Wait()
+	w.Close()
+	fmt.Printf("killed child said %q: %v, exit code %d\n", line, err, cmd.ProcessState.ExitCode())
 
 	report("missing", exec.Command("/no/such/program").Run())
 	dir, err := os.MkdirTemp("", "reexec")
