@@ -31,7 +31,10 @@ static void switch_to(gb_world *w, int i) {
   w->cur_tinsns_in = p->count.tinsns;
   w->cur_insns_in = p->count.insns;
   uint64_t left = w->max_insns > w->insns_base ? w->max_insns - w->insns_base : 0;
-  p->o.max_insns = p->count.insns + left;
+  uint64_t cap = p->count.insns + left;
+  /* the first process's budget may be tighter already (signal.c stops it where its
+   * replay twin is): never raise it */
+  if (p != w->procs[0] || cap < p->o.max_insns) p->o.max_insns = cap;
 }
 
 static int live_procs(gb_world *w) {

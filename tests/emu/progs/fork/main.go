@@ -26,6 +26,19 @@ func fork() uintptr {
 	return pid
 }
 
+// A data fault after forks: goboot locates it by replaying the first process, whose
+// budget the other processes' turns must not move (emu/proc.c switch_to).
+func nilDeref() (r string) {
+	defer func() {
+		if e := recover(); e != nil {
+			r = fmt.Sprint(e)
+		}
+	}()
+	var p *int
+	fmt.Println(*p)
+	return "no fault"
+}
+
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "bomb" {
 		n := 0
@@ -98,4 +111,5 @@ func main() {
 	fmt.Println("getpgrp == getpgid(0):", syscall.Getpgrp() == func() int { g, _ := syscall.Getpgid(0); return g }())
 	_, err = syscall.Getpgid(0x3fffffff)
 	fmt.Println("getpgid of nobody:", err)
+	fmt.Println("fault after fork:", nilDeref())
 }
