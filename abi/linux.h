@@ -95,6 +95,24 @@
 #define CLONE_FILES_LINUX 0x00000400
 #define CLONE_SIGHAND_LINUX 0x00000800
 #define CLONE_VFORK_LINUX 0x00004000
+#define CSIGNAL_LINUX 0x000000ff      /* clone: the exit signal's number */
+/* wait4 / waitid (include/uapi/linux/wait.h) */
+#define WNOHANG_LINUX 0x00000001
+#define WUNTRACED_LINUX 0x00000002
+#define WEXITED_LINUX 0x00000004
+#define WCONTINUED_LINUX 0x00000008
+#define WNOWAIT_LINUX 0x01000000
+#define WNOTHREAD_LINUX 0x20000000
+#define WALL_LINUX 0x40000000         /* __WALL */
+#define WCLONE_LINUX 0x80000000       /* __WCLONE */
+#define P_ALL_LINUX 0
+#define P_PID_LINUX 1
+#define P_PGID_LINUX 2
+#define CLD_EXITED_LINUX 1
+#define CLD_KILLED_LINUX 2
+#define CLD_DUMPED_LINUX 3
+#define PR_SET_PDEATHSIG_LINUX 1
+#define PR_GET_PDEATHSIG_LINUX 2
 #define CLONE_THREAD_LINUX 0x00010000
 #define CLONE_SYSVSEM_LINUX 0x00040000
 #define CLONE_SETTLS_LINUX 0x00080000
@@ -213,7 +231,8 @@ const char *gb_signal_name_linux(int sig);
 
 /* ---- errno, as the guest sees it ---- */
 #define GB_ERRNO_LINUX(X)                                                                 \
-  X(EPERM, 1) X(ENOENT, 2) X(ESRCH, 3) X(EINTR, 4) X(EIO, 5) X(ENXIO, 6) X(EBADF, 9)  \
+  X(EPERM, 1) X(ENOENT, 2) X(ESRCH, 3) X(EINTR, 4) X(EIO, 5) X(ENXIO, 6) X(E2BIG, 7) X(ENOEXEC, 8) \
+  X(EBADF, 9)  \
   X(ECHILD, 10)                                                                         \
   X(EAGAIN, 11) X(ENOMEM, 12) X(EACCES, 13) X(EFAULT, 14) X(EBUSY, 16) X(EEXIST, 17)     \
   X(EXDEV, 18) X(ENODEV, 19) X(ENOTDIR, 20) X(EISDIR, 21) X(EINVAL, 22) X(ENFILE, 23)    \

@@ -15,6 +15,10 @@
   X(GB_EV_SIGNAL_SUPPRESSED, "signal_suppressed", "a sent signal that was not delivered") \
   X(GB_EV_SIGNAL, "signal", "a synchronous signal delivered to the guest's handler")     \
   X(GB_EV_SIGRETURN, "sigreturn", "rt_sigreturn from a delivered signal's frame")        \
+  X(GB_EV_FORK, "fork", "a new process: fork, vfork or clone without CLONE_THREAD")    \
+  X(GB_EV_EXEC, "exec", "execve of a process: its new image")                            \
+  X(GB_EV_PROC_EXIT, "exit", "a process ended (exit status or killing signal): a zombie") \
+  X(GB_EV_WAIT, "wait", "a zombie reaped by wait4 or waitid")                            \
   X(GB_EV_REPEAT, "repeat", "golden subsets only: a run of identical events folded")
 
 typedef enum gb_event_kind {

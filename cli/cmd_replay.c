@@ -80,6 +80,10 @@ static int unread_mount(void *ctx, int i, const unsigned char **data, size_t *le
   return -EIO_LINUX;
 }
 
+static int hexval(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 /* HEX → *OUT (malloc'ed) and *N; -1 if it is not hex. */
 static int unhex(const char *hex, unsigned char **out, size_t *n) {
   size_t k = strlen(hex) / 2;
@@ -88,13 +92,13 @@ static int unhex(const char *hex, unsigned char **out, size_t *n) {
     free(b);
     return -1;
   }
-  for (size_t i = 0; i < k; i++) {
-    unsigned v;
-    if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+  for (size_t i = 0; i < k; i++) { /* by hand: sscanf measures the rest of the string each call */
+    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
       free(b);
       return -1;
     }
-    b[i] = (unsigned char)v;
+    b[i] = (unsigned char)(hi << 4 | lo);
   }
   *out = b;
   *n = k;
@@ -179,6 +183,7 @@ static int build_spec(replay *r, char *err, size_t errlen) {
   if (!u64(r->lim, "ncpu", &v)) r->o.ncpu = (int)v;
   r->o.tls_all = cJSON_IsTrue(get(r->lim, "tls_all"));
   r->o.exact_insns = cJSON_IsTrue(get(r->lim, "exact_insns"));
+  if (!u64(r->lim, "max_procs", &v) && v >= 1 && v <= 4096) r->o.max_procs = (int)v;
   if (!u64(r->vfs, "cgroup_version", &v)) r->o.vfs.cgroup_version = (int)v;
   if (cJSON_IsNumber(get(r->vfs, "cpu_quota_us")))
     r->o.vfs.cpu_quota_us = (int64_t)get(r->vfs, "cpu_quota_us")->valuedouble;

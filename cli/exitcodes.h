@@ -1,7 +1,7 @@
 /* exitcodes.h — goboot's process exit codes, by name, and the table `goboot --help`
  * prints (README's "Exit codes" says the same; tests/cli/test_exit_codes.c compares the
  * three). 0 and 64–78 are the loader's statuses (gb_status, loader/image.h), which double
- * as exit codes; 80–86 are what emu/'s gb_stop_exit_code() gives for each stop reason;
+ * as exit codes; 80–87 are what emu/'s gb_stop_exit_code() gives for each stop reason;
  * 1 and 2 are the verdicts of the commands that compare. */
 #ifndef GOBOOT_CLI_EXITCODES_H
 #define GOBOOT_CLI_EXITCODES_H
@@ -17,7 +17,8 @@ enum {
   GB_E_WALL_CLOCK = 83,  /* ... the wall-clock guard fired */
   GB_E_UNSUPPORTED = 84, /* ... a feature goboot does not emulate; check: a binary it cannot judge */
   GB_E_DEADLOCK = 85,    /* ... every guest thread blocked */
-  GB_E_EMULATOR = 86     /* ... the emulator failed (Unicorn refused something) */
+  GB_E_EMULATOR = 86,    /* ... the emulator failed (Unicorn refused something) */
+  GB_E_PROC_BUDGET = 87  /* ... the process budget (--max-procs): a fork bomb */
 };
 
 #define GB_EXIT_CODES_HELP                                                                \
@@ -32,7 +33,8 @@ enum {
   "           74 filesz > memsz, 75 out of bounds, 76 overlapping segments,\n"            \
   "           77 entry outside executable segments\n"                                     \
   "  78       out of host memory\n"                                                       \
-  "  80-86    emulation stopped: 80 guest fault, 81 instruction budget, 82 memory budget,\n" \
-  "           83 wall-clock guard, 84 unsupported feature, 85 deadlock, 86 emulator error\n"
+  "  80-87    emulation stopped: 80 guest fault, 81 instruction budget, 82 memory budget,\n" \
+  "           83 wall-clock guard, 84 unsupported feature, 85 deadlock, 86 emulator error,\n" \
+  "           87 process budget (--max-procs)\n"
 
 #endif

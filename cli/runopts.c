@@ -95,6 +95,12 @@ int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who)
     break;
   case GB_OPT_MAX_FS: bad = parse_num(arg, &o->vfs.max_fs) || !o->vfs.max_fs; break;
   case GB_OPT_EXACT: o->exact_insns = 1; break;
+  case GB_OPT_MAX_PROCS: {
+    uint64_t n = 0;
+    bad = parse_num(arg, &n) || n < 1 || n > 4096;
+    o->max_procs = (int)n;
+    break;
+  }
   default: return 0;
   }
   if (bad) {

@@ -14,7 +14,8 @@
 enum {
   GB_OPT_UNTIL = 0x1800, GB_OPT_MAX_INSNS, GB_OPT_MAX_MEM, GB_OPT_TIMEOUT, GB_OPT_QUANTUM,
   GB_OPT_NCPU, GB_OPT_TLS_ALL, GB_OPT_CGROUP, GB_OPT_CPU_QUOTA, GB_OPT_CPU_PERIOD,
-  GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS, GB_OPT_STDIN, GB_OPT_MOUNT, GB_OPT_CWD
+  GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS, GB_OPT_STDIN, GB_OPT_MOUNT, GB_OPT_CWD,
+  GB_OPT_MAX_PROCS
 };
 
 #define GB_RUN_LONGOPTS                                           \
@@ -33,7 +34,8 @@ enum {
   {"max-fs", required_argument, 0, GB_OPT_MAX_FS},                \
   {"stdin", required_argument, 0, GB_OPT_STDIN},                  \
   {"mount", required_argument, 0, GB_OPT_MOUNT},                  \
-  {"cwd", required_argument, 0, GB_OPT_CWD}
+  {"cwd", required_argument, 0, GB_OPT_CWD},                      \
+  {"max-procs", required_argument, 0, GB_OPT_MAX_PROCS}
 
 #define GB_RUN_HELP                                                                        \
   "  --until WHERE      stop at exit (default), main.main, runtime.main or any SYMBOL\n"   \
@@ -48,6 +50,8 @@ enum {
   "  --cpu-quota US     cgroup CPU quota in microseconds (default: max)\n"                  \
   "  --cpu-period US    cgroup CPU period (default 100000)\n"                               \
   "  --mountinfo        offer /proc/self/mountinfo with the cgroup mount\n"               \
+  "  --max-procs N      guest processes alive at once, zombies too (default 64): fork\n" \
+  "                     fails with EAGAIN past it; a fork bomb -> exit 87\n" \
   "  --max-fs BYTES     what the guest's in-memory files may hold (default 256 MiB): ENOSPC\n" \
   "  --stdin FILE|none|-  the guest's fd 0: FILE (read-only), nothing, or goboot's stdin\n" \
   "                     (the default; read to EOF as the guest asks, bytes recorded)\n" \

@@ -28,6 +28,7 @@
 #define GB_CPU_MODEL_NAME "Haswell"
 
 typedef struct gb_machine gb_machine;
+typedef struct gb_world gb_world; /* world.h */
 
 /* Set the run's stop reason (the first one wins) and stop Unicorn. */
 void gb_stop(gb_machine *m, gb_stop_kind k, const char *fmt, ...)

@@ -26,7 +26,8 @@ typedef enum gb_stop_kind {
   GB_STOP_WALL,        /* wall-clock guard */
   GB_STOP_UNSUPPORTED, /* a feature goboot does not emulate */
   GB_STOP_DEADLOCK,    /* every guest thread blocked with nothing to wake it */
-  GB_STOP_ERROR        /* emulator error (Unicorn refused something, host OOM) */
+  GB_STOP_ERROR,       /* emulator error (Unicorn refused something, host OOM) */
+  GB_STOP_PROCS        /* the process budget (--max-procs): forks kept being refused */
 } gb_stop_kind;
 
 const char *gb_stop_name(gb_stop_kind k); /* "exit", "until", "fault", ... */
@@ -90,6 +91,8 @@ typedef struct gb_emu_opts {
   gb_stdin_log *stdin_log; /* NULL: not kept past the run */
   const gb_mount_ent *mounts; int nmounts; /* parents before children */
   gb_mount_read_fn mount_read; void *mount_ctx; /* NULL: no entry is lazy */
+  int max_procs;           /* --max-procs: guest processes alive at once (zombies count);
+                            0 → GB_DEFAULT_MAX_PROCS (world.h) */
   const char *export_guest; /* an absolute guest directory whose contents, as the run
                              * left them, come back in gb_emu_result.exported */
 } gb_emu_opts;

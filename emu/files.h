@@ -84,25 +84,40 @@ typedef struct gb_pipe {
   uint64_t gen;
 } gb_pipe;
 
-typedef struct gb_files {
-  gb_fd fds[GB_MAX_FDS];
+/* The file objects every process shares (the world's `fs`, world.h): the inode tree,
+ * pipes, fd 0's source and the randomness behind /dev/urandom. A descriptor in a
+ * process's table (gb_files) refers to them by index. */
+typedef struct gb_fsys {
   gb_pipe *pipes; int npipes, cappipes;
   unsigned char *stdin_got; size_t stdin_len, stdin_cap; /* what the guest read */
   size_t stdin_pos;    /* GB_STDIN_BYTES: next byte */
   int stdin_eof, stdin_reads;
-  int restarting;      /* the syscall being handled blocked and will run again */
   uint64_t rng;        /* splitmix64 state behind /dev/urandom and getrandom */
   gb_inode *nodes; int nnodes, capnodes; /* node 0 is "/" */
-  int cwd;             /* the working directory's node */
   int cwd0;            /* where the run started (--cwd; AT_EXECFN is relative to it) */
-  uint32_t umask;      /* 022 at start */
   uint64_t next_ino;   /* inode numbers of what the guest makes */
   uint64_t fs_used, fs_max, fs_peak; /* budget bytes: contents + GB_FS_INODE_COST each */
   uint64_t fs_created; /* inodes the guest made (the summary) */
+} gb_fsys;
+
+/* One process's view of the files (the machine's `files`): its descriptor table,
+ * working directory and umask. */
+typedef struct gb_files {
+  gb_fd fds[GB_MAX_FDS];
+  int restarting;      /* the syscall being handled blocked and will run again */
+  int cwd;             /* the working directory's node */
+  uint32_t umask;      /* 022 at start */
 } gb_files;
 
 void gb_fds_init(gb_machine *m);  /* also builds the default tree; 0 or -ENOMEM */
-void gb_fds_free(gb_machine *m);
+void gb_fds_free(gb_machine *m);   /* the process's table (its descriptors' memory) */
+void gb_fsys_free(gb_machine *m);
+/* fork: C's table becomes a copy of M's, each descriptor holding its object once more
+ * (pipe ends, inodes; the cwd). Offsets are copied, not shared: a child's lseek is
+ * its own (Linux shares the open file description). 0 or -ENOMEM. */
+int gb_fds_fork(gb_machine *c, gb_machine *m);
+/* Close every descriptor (a process's end), or only the close-on-exec ones (execve). */
+void gb_fds_close(gb_machine *m, int cloexec_only);  /* the shared objects: tree, pipes, stdin (the world's end) */
 int gb_fd_alloc(gb_machine *m);
 void gb_fd_shared(gb_machine *m, gb_fd *f);  /* F's offset and flags to its dup'ed copies */
 void gb_fd_unshare(gb_machine *m, int fd);   /* leave the ring (the slot is closing) */

@@ -18,7 +18,7 @@
 
 #include "machine.h"
 
-#define N(i) (&m->files.nodes[i])
+#define N(i) (&m->w->fs.nodes[i])
 #define MAX_LINKS 40
 
 uint64_t gb_fs_now(gb_machine *m) { return GB_REALTIME_EPOCH_NS + gb_now_ns(m); }
@@ -37,27 +37,27 @@ static void free_node(gb_machine *m, int i) {
   for (int k = 0; k < n->nents; k++) free(n->ents[k].name);
   free(n->ents);
   if (!n->borrowed) free(n->data);
-  m->files.fs_used -= GB_FS_INODE_COST + (n->type == GB_INO_REG ? n->len : 0);
+  m->w->fs.fs_used -= GB_FS_INODE_COST + (n->type == GB_INO_REG ? n->len : 0);
   memset(n, 0, sizeof *n);
 }
 
 void gb_fs_put(gb_machine *m, int node) {
-  if (node < 0 || node >= m->files.nnodes) return;
+  if (node < 0 || node >= m->w->fs.nnodes) return;
   gb_inode *n = N(node);
   if (n->opens > 0) n->opens--;
   if (n->type && n->opens == 0 && dead(n) && node != 0) free_node(m, node);
 }
 
 static int charge(gb_machine *m, uint64_t add) {
-  if (m->files.fs_used + add > m->files.fs_max) return -ENOSPC_LINUX;
-  m->files.fs_used += add;
-  if (m->files.fs_used > m->files.fs_peak) m->files.fs_peak = m->files.fs_used;
+  if (m->w->fs.fs_used + add > m->w->fs.fs_max) return -ENOSPC_LINUX;
+  m->w->fs.fs_used += add;
+  if (m->w->fs.fs_used > m->w->fs.fs_peak) m->w->fs.fs_peak = m->w->fs.fs_used;
   return 0;
 }
 
 /* The index of a fresh node (the lowest free slot, so the layout is deterministic). */
 static int new_node(gb_machine *m, int type, uint32_t mode, uint32_t uid, uint64_t ino) {
-  gb_files *fs = &m->files;
+  gb_fsys *fs = &m->w->fs;
   int i = 0;
   while (i < fs->nnodes && fs->nodes[i].type) i++;
   if (i == fs->nnodes) {
@@ -156,7 +156,7 @@ int gb_fs_create(gb_machine *m, const gb_fs_where *w, int type, uint32_t mode) {
   if (dead(N(w->dir))) return -ENOENT_LINUX;
   int r = gb_fs_may_write_dir(m, w->dir);
   if (r < 0) return r;
-  int i = new_node(m, type, mode, GB_FS_GUEST_UID, m->files.next_ino++);
+  int i = new_node(m, type, mode, GB_FS_GUEST_UID, m->w->fs.next_ino++);
   if (i < 0) return i;
   gb_fs_touch(m, i, 7);
   if ((r = gb_fs_link(m, w->dir, w->name, i)) < 0) {
@@ -164,7 +164,7 @@ int gb_fs_create(gb_machine *m, const gb_fs_where *w, int type, uint32_t mode) {
     return r;
   }
   gb_fs_touch(m, w->dir, 1);
-  m->files.fs_created++;
+  m->w->fs.fs_created++;
   return i;
 }
 
@@ -178,7 +178,7 @@ int gb_fs_resize(gb_machine *m, int node, size_t len) {
       while (cap < len) cap *= 2;
       char *d = realloc(n->data, cap);
       if (!d) {
-        m->files.fs_used -= len - n->len;
+        m->w->fs.fs_used -= len - n->len;
         return -ENOMEM_LINUX;
       }
       n->data = d;
@@ -186,7 +186,7 @@ int gb_fs_resize(gb_machine *m, int node, size_t len) {
     }
     memset(n->data + n->len, 0, len - n->len);
   } else {
-    m->files.fs_used -= n->len - len;
+    m->w->fs.fs_used -= n->len - len;
   }
   n->len = len;
   return 0;
@@ -273,7 +273,7 @@ static int walk_from(gb_machine *m, int cur, const char *path, int follow, int *
 
 int gb_fs_walk(gb_machine *m, int64_t dirfd, const char *path, int follow, gb_fs_where *w) {
   if (!path[0]) return -ENOENT_LINUX;
-  if (m->files.nnodes == 0) return -ENOMEM_LINUX; /* the tree could not be built */
+  if (m->w->fs.nnodes == 0) return -ENOMEM_LINUX; /* the tree could not be built */
   if (strlen(path) >= 4096) return -ENAMETOOLONG_LINUX;
   int start = m->files.cwd;
   if (path[0] != '/' && dirfd != AT_FDCWD_LINUX) {
@@ -350,7 +350,7 @@ static int mk(gb_machine *m, const char *path, int type, uint32_t mode) {
 }
 
 int gb_fs_init(gb_machine *m) {
-  gb_files *fs = &m->files;
+  gb_fsys *fs = &m->w->fs;
   fs->nodes = NULL;
   fs->nnodes = fs->capnodes = 0;
   fs->fs_used = fs->fs_peak = fs->fs_created = 0;
@@ -359,8 +359,8 @@ int gb_fs_init(gb_machine *m) {
   int root = new_node(m, GB_INO_DIR, 0555, 0, gb_vfs_ino("/"));
   if (root < 0) return root;
   N(root)->nlink = 2;
-  fs->cwd = root;
-  fs->umask = 022;
+  m->files.cwd = root;
+  m->files.umask = 022;
   static const struct { const char *path; uint32_t mode; int dev; } fixed[] = {
     {"/dev/full", 0666, GB_DEV_FULL},      {"/dev/null", 0666, GB_DEV_NULL},
     {"/dev/random", 0666, GB_DEV_RANDOM},  {"/dev/urandom", 0666, GB_DEV_URANDOM},
@@ -438,7 +438,7 @@ int gb_fs_init(gb_machine *m) {
     } else {
       n = 0;
     }
-    fs->cwd = fs->cwd0 = n;
+    m->files.cwd = fs->cwd0 = n;
     N(n)->opens++;
   }
   /* the default tree and the mounts are not the guest's to pay for */
@@ -561,13 +561,13 @@ void gb_fs_fd_refresh(gb_machine *m, int dir) {
 }
 
 void gb_fs_free(gb_machine *m) {
-  for (int i = 0; i < m->files.nnodes; i++)
+  for (int i = 0; i < m->w->fs.nnodes; i++)
     if (N(i)->type) {
       for (int k = 0; k < N(i)->nents; k++) free(N(i)->ents[k].name);
       free(N(i)->ents);
       if (!N(i)->borrowed) free(N(i)->data);
     }
-  free(m->files.nodes);
-  m->files.nodes = NULL;
-  m->files.nnodes = m->files.capnodes = 0;
+  free(m->w->fs.nodes);
+  m->w->fs.nodes = NULL;
+  m->w->fs.nnodes = m->w->fs.capnodes = 0;
 }

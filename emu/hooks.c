@@ -214,7 +214,7 @@ __attribute__((noinline, cold)) static void block_slow(gb_machine *m, uint64_t a
     c->quantum_stop = 1;
     c->quantum_pc = addr;
     gb_stop(m, GB_STOP_BUDGET, "instruction budget of %llu exhausted",
-            (unsigned long long)m->o.max_insns);
+            (unsigned long long)(m->w->nprocs > 1 ? m->w->max_insns : m->o.max_insns));
     return;
   }
   int spin = spin_yield(m, addr, bi);
@@ -310,7 +310,7 @@ static int scan_tls(gb_machine *m) {
 static void read_boot_state(gb_machine *m) {
   m->watch.boot_state_done = 1;
   cJSON *bs = gb_bootstate_read(m->uc, m->img, gb_reg(m, UC_X86_REG_FS_BASE));
-  if (bs) cJSON_AddItemToObject(m->trace.root, "boot_state", bs);
+  if (bs) cJSON_AddItemToObject(m->w->trace.root, "boot_state", bs);
 }
 
 static void ms_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {

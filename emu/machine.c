@@ -74,6 +74,7 @@ static void header(gb_machine *m) {
   cJSON_AddNumberToObject(lim, "quantum_blocks", m->o.quantum);
   cJSON_AddNumberToObject(lim, "ncpu", m->o.ncpu);
   cJSON_AddBoolToObject(lim, "tls_all", m->o.tls_all);
+  if (m->o.max_procs) cJSON_AddNumberToObject(lim, "max_procs", m->o.max_procs); /* --max-procs */
   cJSON *vfs = cJSON_AddObjectToObject(h, "vfs");
   cJSON_AddNumberToObject(vfs, "cgroup_version", m->o.vfs.cgroup_version);
   cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)m->o.vfs.cpu_quota_us);
@@ -90,7 +91,7 @@ static int map_default(void *ctx, gb_machine *m, uint64_t start, uint64_t end, u
   return gb_mm_map_fixed(m, start, end, prot, tag);
 }
 
-static int load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t errlen) {
+int gb_machine_load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t errlen) {
   const gb_image *img = m->img;
   for (int i = 0; i < img->nseg; i++) {
     const gb_segment *s = &img->seg[i];
@@ -127,7 +128,7 @@ static int load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t e
   return 0;
 }
 
-static int start_main_thread(gb_machine *m) {
+int gb_machine_start_main(gb_machine *m) {
   static const int zero[] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
                              UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_R8,
                              UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,
@@ -137,7 +138,6 @@ static int start_main_thread(gb_machine *m) {
   gb_set_reg(m, UC_X86_REG_RSP, m->stack->rsp);
   gb_set_reg(m, UC_X86_REG_EFLAGS, 0x202); /* IF and the always-one bit, as execve leaves it */
   gb_set_reg(m, UC_X86_REG_RIP, m->img->entry);
-  m->sched.next_tid = 1000; /* the main thread's tid is the pid */
   gb_thread *t = gb_thread_new(m);
   if (!t) return -1;
   t->runs = 1;
@@ -145,9 +145,13 @@ static int start_main_thread(gb_machine *m) {
   return 0;
 }
 
-void gb_machine_run(gb_machine *m) {
+/* The run loop of the world FIRST opened: the running process (world.h) takes the
+ * next slice; the run ends when the first process stops (proc.h). */
+void gb_machine_run(gb_machine *first) {
   int idle = 0;
-  while (m->stop == GB_STOP_NONE) {
+  gb_world *w = first->w;
+  while (first->stop == GB_STOP_NONE) {
+    gb_machine *m = w->procs[w->cur];
     uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
     m->count.quantum_stop = m->count.spin_stop = 0;
     m->sched.pending = PEND_NONE;
@@ -158,19 +162,29 @@ void gb_machine_run(gb_machine *m) {
     if (m->count.quantum_stop && gb_reg(m, UC_X86_REG_RIP) != m->count.quantum_pc)
       gb_set_reg(m, UC_X86_REG_RIP, m->count.quantum_pc); /* docs/unicorn.md § Stale RIP after a block-hook stop */
     if (err != UC_ERR_OK && m->stop == GB_STOP_NONE) gb_fault_stop(m, err);
-    if (m->stop != GB_STOP_NONE) break;
+    if (m->stop != GB_STOP_NONE) {
+      if (m == first) break;
+      gb_proc_stopped(m); /* a zombie (or the run's stop); another process runs */
+      continue;
+    }
+    if (first->stop != GB_STOP_NONE) break; /* a later process stopped the run */
     switch (m->sched.pending) {
     case PEND_CLONE:
       if (m->sched.clone_stops) gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run clone()");
       else gb_sched_clone(m);
       break;
+    case PEND_FORK:
+      if (m->sched.clone_stops) gb_stop(m, GB_STOP_UNSUPPORTED, "the probe does not run fork()");
+      else gb_proc_fork(m);
+      break;
+    case PEND_EXEC: gb_exec_commit(m); break;
     case PEND_SWITCH:
     case PEND_BLOCK:
-    case PEND_EXIT_THREAD: gb_sched_next(m); break;
+    case PEND_EXIT_THREAD: gb_proc_sched(m); break;
     case PEND_STOP: break;
     case PEND_SIGRETURN: gb_signal_sigreturn(m); break;
     case PEND_NONE:
-      if (m->count.quantum_stop) gb_sched_next(m);
+      if (m->count.quantum_stop) gb_proc_sched(m);
       else if (++idle > 1000)
         gb_stop(m, GB_STOP_ERROR, "emulation keeps returning with nothing to do at 0x%llx",
                 (unsigned long long)gb_reg(m, UC_X86_REG_RIP));
@@ -187,8 +201,8 @@ static void finish(gb_machine *m, gb_emu_result *res) {
   res->insns = m->count.insns;
   res->pc = pc;
   snprintf(res->message, sizeof res->message, "%s", m->stop_msg);
-  if (!m->watch.boot_state_done) cJSON_AddNullToObject(m->trace.root, "boot_state");
-  cJSON *s = cJSON_AddObjectToObject(m->trace.root, "stop");
+  if (!m->watch.boot_state_done) cJSON_AddNullToObject(m->w->trace.root, "boot_state");
+  cJSON *s = cJSON_AddObjectToObject(m->w->trace.root, "stop");
   cJSON_AddStringToObject(s, "reason", gb_stop_name(m->stop));
   cJSON_AddStringToObject(s, "message", m->stop_msg);
   cJSON_AddNumberToObject(s, "exit_code", gb_stop_exit_code(m->stop, m->exit_code));
@@ -200,8 +214,8 @@ static void finish(gb_machine *m, gb_emu_result *res) {
   if (m->stop == GB_STOP_FAULT || m->stop == GB_STOP_UNSUPPORTED || m->stop == GB_STOP_ERROR)
     cJSON_AddItemToObject(s, "registers", gb_regs_json(m));
   gb_trace_finish(m);
-  res->trace = m->trace.root;
-  m->trace.root = NULL;
+  res->trace = m->w->trace.root;
+  m->w->trace.root = NULL;
 }
 
 void gb_machine_close(gb_machine *m) {
@@ -212,7 +226,9 @@ void gb_machine_close(gb_machine *m) {
   gb_fds_free(m);
   gb_mm_free(m);
   gb_hooks_free(m);
-  gb_trace_free(m);
+  if (m->own_img) gb_image_free(m->own_img), free(m->own_img);
+  if (m->own_stack) gb_stack_free(m->own_stack), free(m->own_stack);
+  if (m->w && m->w->procs[0] == m) gb_world_free(m); /* the first process owns the world */
   if (m->uc) uc_close(m->uc);
   free(m);
 }
@@ -252,11 +268,16 @@ int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack
              uc_strerror(e));
     goto fail;
   }
+  if (gb_world_new(m) < 0) {
+    snprintf(res->message, sizeof res->message, "out of host memory");
+    goto fail;
+  }
   gb_trace_init(m);
   gb_mm_init(m);
   gb_fds_init(m);
   header(m);
-  if (load(m, map ? map : map_default, map_ctx, err, sizeof err) < 0 || start_main_thread(m) < 0) {
+  if (gb_machine_load(m, map ? map : map_default, map_ctx, err, sizeof err) < 0 ||
+      gb_machine_start_main(m) < 0) {
     snprintf(res->message, sizeof res->message, "%s", err[0] ? err : "cannot start the main thread");
     goto fail;
   }

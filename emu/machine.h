@@ -1,4 +1,5 @@
-/* machine.h — emu-internal: one emulated process, as a struct of parts that each
+/* machine.h — emu-internal: one emulated process (the world it shares with the
+ * others is world.h's), as a struct of parts that each
  * belong to one file (declared in that file's header, changed only there or through
  * its functions), and the machine's life: open, run, close (machine.c).
  *
@@ -10,8 +11,9 @@
  *   clock       gb_vclock   vclock.c (vclock.h)          RDTSC hooks (time = count)
  *   fault       gb_fault    faultpc.c (fault.h)          the bad access, the locator
  *   sig         gb_signals  signal.c, sys_signal.c       actions, delivered faults
- *   files       gb_files    fstree.c, sys_file.c, sys_path.c, vfs.c (files.h)  fd table, pipes, inode tree, rng
- *   trace       gb_trace    trace.c (trace.h)            events, output, summary
+ *   files       gb_files    fstree.c, sys_file.c, sys_path.c, vfs.c (files.h)  fd table, cwd, umask
+ * and w, the gb_world every process shares (world.h): the process list, the shared
+ * file objects (inode tree, pipes), the one trace, virtual time and the budgets.
  * Leaf helpers every file uses are in common.h; guest memory access in guestmem.h;
  * the guest's ABI constants in abi/linux.h. Nothing here is global. */
 #ifndef GOBOOT_EMU_MACHINE_H
@@ -27,10 +29,12 @@
 #include "guestmem.h"
 #include "hooks.h"
 #include "mm.h"
+#include "proc.h"
 #include "threads.h"
 #include "signals.h"
 #include "trace.h"
 #include "vclock.h"
+#include "world.h"
 
 struct gb_machine {
   uc_engine *uc;
@@ -52,13 +56,23 @@ struct gb_machine {
   gb_fault fault;
   gb_signals sig;
   gb_files files;
-  gb_trace trace;
+
+  gb_image *own_img;      /* an execve's image and stack, owned (NULL: the caller's) */
+  gb_stack *own_stack;
+  gb_machine *exec_next;
+  int exec_cwd;           /* 1 + the directory a relative execve path was taken in (sys_path.c's
+                             /proc/self/exe); 0: the run's start (--cwd) */  /* execve: the machine that replaces this one (PEND_EXEC) */
+  gb_proc proc;           /* proc.c (proc.h): its life as a process */
+  gb_world *w;            /* shared by every process (world.h) */
+  int pid, ppid, pgid, sid;
 };
 
 static inline gb_thread *gb_cur(gb_machine *m) { return &m->sched.th[m->sched.cur]; }
 /* virtual monotonic ns: a pure function of the work done (vclock.h) */
 static inline uint64_t gb_now_ns(gb_machine *m) {
-  return GB_MONO_BASE_NS + m->count.tinsns + m->sched.idle_ns;
+  const gb_world *w = m->w;
+  return GB_MONO_BASE_NS + w->tinsns_base + (w->procs[w->cur]->count.tinsns - w->cur_tinsns_in) +
+         w->idle_ns;
 }
 
 /* machine.c: a machine's life, shared by gb_emu_run and the probe (probe.c). */
@@ -79,6 +93,12 @@ int gb_machine_open(gb_machine **out, const gb_image *img, const gb_stack *stack
  * thread switches and quantum expiries are acted on between uc_emu_start calls. */
 void gb_machine_run(gb_machine *m);
 void gb_machine_close(gb_machine *m); /* NULL is fine */
+/* The halves of gb_machine_open that execve repeats (exec.c): map M's image and stack
+ * (0, or -1 with ERR), and start its main thread as execve leaves it (0 or -1). */
+int gb_machine_load(gb_machine *m, gb_map_fn map, void *map_ctx, char *err, size_t errlen);
+int gb_machine_start_main(gb_machine *m);
+/* exec.c: the run loop's half of a successful execve (PEND_EXEC). */
+void gb_exec_commit(gb_machine *m);
 
 /* vsyscall.c: the legacy page Go <= 1.15 calls (0 or -1) */
 int gb_vsyscall_install(gb_machine *m);

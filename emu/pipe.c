@@ -7,7 +7,7 @@
 
 #include "machine.h"
 
-#define P(i) (&m->files.pipes[i])
+#define P(i) (&m->w->fs.pipes[i])
 
 static void changed(gb_machine *m, int i) {
   P(i)->gen++;
@@ -15,7 +15,7 @@ static void changed(gb_machine *m, int i) {
 }
 
 int gb_pipe_new(gb_machine *m) {
-  gb_files *fs = &m->files;
+  gb_fsys *fs = &m->w->fs;
   int i = 0;
   while (i < fs->npipes && (fs->pipes[i].readers || fs->pipes[i].writers)) i++;
   if (i == fs->npipes) {
@@ -112,8 +112,8 @@ int64_t gb_pipe_resize(gb_machine *m, int i, uint64_t want) {
 }
 
 void gb_pipes_free(gb_machine *m) {
-  for (int i = 0; i < m->files.npipes; i++) free(P(i)->buf);
-  free(m->files.pipes);
-  m->files.pipes = NULL;
-  m->files.npipes = m->files.cappipes = 0;
+  for (int i = 0; i < m->w->fs.npipes; i++) free(P(i)->buf);
+  free(m->w->fs.pipes);
+  m->w->fs.pipes = NULL;
+  m->w->fs.npipes = m->w->fs.cappipes = 0;
 }

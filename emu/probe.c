@@ -305,15 +305,15 @@ int gb_probe_snapshot(gb_probe *p) {
   gb_machine *m = p->m;
   if (p->snapped) return -1;
   /* the trace is not kept: events so far go, later ones are dropped at each restore */
-  while (m->trace.events->child) cJSON_DeleteItemFromArray(m->trace.events, 0);
-  m->trace.nevents = 0;
+  while (m->w->trace.events->child) cJSON_DeleteItemFromArray(m->w->trace.events, 0);
+  m->w->trace.nevents = 0;
   saved_parts *s = &p->sv;
   s->count = m->count;
   s->sched = m->sched;
-  s->skip_at = m->clock.skip_at, s->skip_end = m->clock.skip_end, s->rng = m->files.rng;
-  s->nsyscalls = m->trace.nsyscalls, s->nunknown = m->trace.nunknown;
+  s->skip_at = m->clock.skip_at, s->skip_end = m->clock.skip_end, s->rng = m->w->fs.rng;
+  s->nsyscalls = m->w->trace.nsyscalls, s->nunknown = m->w->trace.nunknown;
   s->suppressed = m->sig.suppressed, s->boot_phase = m->watch.boot_phase;
-  for (int i = 0; i < 3; i++) s->out_len[i] = m->trace.out_len[i];
+  for (int i = 0; i < 3; i++) s->out_len[i] = m->w->trace.out_len[i];
   s->brk_cur = m->mm.brk_cur;
   s->mm_n = m->mm.n;
   p->th_saved = malloc((size_t)m->sched.nth * sizeof *p->th_saved);
@@ -345,13 +345,13 @@ static int restore_machine(gb_probe *p) {
     return -1;
   m->count = s->count;
   m->sched = s->sched;
-  m->clock.skip_at = s->skip_at, m->clock.skip_end = s->skip_end, m->files.rng = s->rng;
-  m->trace.nsyscalls = s->nsyscalls, m->trace.nunknown = s->nunknown;
+  m->clock.skip_at = s->skip_at, m->clock.skip_end = s->skip_end, m->w->fs.rng = s->rng;
+  m->w->trace.nsyscalls = s->nsyscalls, m->w->trace.nunknown = s->nunknown;
   m->sig.suppressed = s->suppressed, m->watch.boot_phase = s->boot_phase;
   m->stop = GB_STOP_NONE, m->sched.pending = PEND_NONE, m->count.quantum_stop = 0;
   for (int i = 0; i < 3; i++) {
-    m->trace.out_len[i] = s->out_len[i];
-    if (m->trace.out[i]) m->trace.out[i][m->trace.out_len[i]] = 0;
+    m->w->trace.out_len[i] = s->out_len[i];
+    if (m->w->trace.out[i]) m->w->trace.out[i][m->w->trace.out_len[i]] = 0;
   }
   memcpy(m->sched.th, p->th_saved, (size_t)m->sched.nth * sizeof *m->sched.th);
   memcpy(m->sig.act, p->sig_saved, sizeof m->sig.act);
@@ -364,8 +364,8 @@ static int restore_machine(gb_probe *p) {
     free(f->path);
     memset(f, 0, sizeof *f);
   }
-  while (m->trace.events->child) cJSON_DeleteItemFromArray(m->trace.events, 0);
-  m->trace.nevents = 0;
+  while (m->w->trace.events->child) cJSON_DeleteItemFromArray(m->w->trace.events, 0);
+  m->w->trace.nevents = 0;
   return 0;
 }
 

@@ -22,7 +22,7 @@ gb_thread *gb_thread_new(gb_machine *m) {
   gb_thread *t = &m->sched.th[m->sched.nth];
   memset(t, 0, sizeof *t);
   if (uc_context_alloc(m->uc, &t->ctx) != UC_ERR_OK) return NULL;
-  t->tid = m->sched.next_tid++;
+  t->tid = m->w->next_pid++; /* one counter for pids and tids (world.h) */
   t->state = TH_RUN;
   t->deadline = GB_NEVER;
   m->sched.nth++;
@@ -78,12 +78,16 @@ void gb_sched_free(gb_machine *m) {
   m->sched.nth = m->sched.cap = 0;
 }
 
+static int save_cur(gb_machine *m);
+
 static void wake(gb_thread *t, uint64_t rax) {
-  t->has_rax = t->state != TH_PIPE; /* a restarted syscall keeps its number in RAX */
+  t->has_rax = t->state != TH_PIPE && t->state != TH_CHILD; /* a restarted syscall keeps its number in RAX */
   t->state = TH_RUN;
   t->deadline = GB_NEVER;
   t->rax = rax;
 }
+
+void gb_sched_wake(gb_thread *t, uint64_t rax) { wake(t, rax); }
 
 int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n) {
   int woken = 0;
@@ -102,9 +106,13 @@ int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n) {
   return woken;
 }
 
+/* Pipes are shared across processes: every process's waiters look again. */
 void gb_wake_epoll(gb_machine *m) {
-  for (int i = 0; i < m->sched.nth; i++)
-    if (m->sched.th[i].state == TH_EPOLL || m->sched.th[i].state == TH_PIPE) wake(&m->sched.th[i], 0);
+  for (int p = 0; p < m->w->nprocs; p++) {
+    gb_machine *q = m->w->procs[p];
+    for (int i = 0; i < q->sched.nth; i++)
+      if (q->sched.th[i].state == TH_EPOLL || q->sched.th[i].state == TH_PIPE) wake(&q->sched.th[i], 0);
+  }
 }
 
 void gb_sched_expire(gb_machine *m) {
@@ -127,6 +135,8 @@ int gb_sched_others_runnable(gb_machine *m) {
     if (i != m->sched.cur && m->sched.th[i].state == TH_RUN) return 1;
   return 0;
 }
+
+int gb_sched_save(gb_machine *m) { return save_cur(m); }
 
 static int save_cur(gb_machine *m) {
   gb_thread *t = gb_cur(m);
@@ -183,6 +193,6 @@ int gb_sched_next(gb_machine *m) {
       return -1;
     }
     uint64_t now = gb_now_ns(m);
-    if (best > now) m->sched.idle_ns += best - now;
+    if (best > now) m->w->idle_ns += best - now;
   }
 }

@@ -371,8 +371,8 @@ void gb_signal_free(gb_machine *m) {
 static void twin_stdin(gb_machine *l, const gb_machine *m) {
   if (l->o.stdin_kind == GB_STDIN_NONE) return;
   l->o.stdin_kind = GB_STDIN_BYTES;
-  l->o.stdin_data = m->files.stdin_got;
-  l->o.stdin_len = m->files.stdin_len;
+  l->o.stdin_data = m->w->fs.stdin_got;
+  l->o.stdin_len = m->w->fs.stdin_len;
 }
 
 static gb_machine *twin_open(gb_machine *m) {

@@ -11,7 +11,7 @@
 #include "sha256.h"
 
 static int keep(gb_machine *m, const unsigned char *b, size_t n) {
-  gb_files *fs = &m->files;
+  gb_fsys *fs = &m->w->fs;
   if (fs->stdin_len + n > fs->stdin_cap) {
     size_t cap = fs->stdin_cap ? fs->stdin_cap : 4096;
     while (cap < fs->stdin_len + n) cap *= 2;
@@ -27,7 +27,7 @@ static int keep(gb_machine *m, const unsigned char *b, size_t n) {
 
 /* Up to N bytes of the source into TMP: filled up to N unless EOF; -1 on a host error. */
 static ssize_t source(gb_machine *m, unsigned char *tmp, size_t n) {
-  gb_files *fs = &m->files;
+  gb_fsys *fs = &m->w->fs;
   const gb_emu_opts *o = &m->o;
   if (o->stdin_kind == GB_STDIN_BYTES) {
     size_t left = o->stdin_len - fs->stdin_pos, k = left < n ? left : n;
@@ -48,7 +48,7 @@ static ssize_t source(gb_machine *m, unsigned char *tmp, size_t n) {
 }
 
 int64_t gb_stdin_read(gb_machine *m, uint64_t buf, uint64_t n) {
-  gb_files *fs = &m->files;
+  gb_fsys *fs = &m->w->fs;
   unsigned char tmp[65536];
   fs->stdin_reads++;
   if (fs->stdin_eof || n == 0) return 0;
@@ -63,7 +63,7 @@ int64_t gb_stdin_read(gb_machine *m, uint64_t buf, uint64_t n) {
 }
 
 void gb_files_summary(gb_machine *m, cJSON *sum) {
-  const gb_files *fs = &m->files;
+  const gb_fsys *fs = &m->w->fs;
   if (!fs->stdin_reads) return;
   char hex[65];
   gb_sha256_hex(fs->stdin_got ? (const void *)fs->stdin_got : "", fs->stdin_len, hex);
@@ -73,7 +73,7 @@ void gb_files_summary(gb_machine *m, cJSON *sum) {
 }
 
 void gb_stdin_free(gb_machine *m) {
-  gb_files *fs = &m->files;
+  gb_fsys *fs = &m->w->fs;
   if (m->o.stdin_log) {
     free(m->o.stdin_log->data);
     m->o.stdin_log->data = fs->stdin_got;

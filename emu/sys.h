@@ -65,8 +65,15 @@ SYS(set_tid_address); SYS(set_robust_list); SYS(sched_getaffinity); SYS(sched_se
 SYS(clock_gettime); SYS(clock_getres); SYS(gettimeofday); SYS(time); SYS(nanosleep);
 SYS(clock_nanosleep); SYS(select); SYS(pselect6);
 /* sys_misc.c */
-SYS(arch_prctl); SYS(uname); SYS(getrlimit); SYS(prlimit64); SYS(getrandom); SYS(getpid);
-SYS(getppid); SYS(getuid); SYS(getgroups); SYS(getcpu); SYS(prctl); SYS(enosys_quiet);
+SYS(arch_prctl); SYS(uname); SYS(getrlimit); SYS(prlimit64); SYS(getrandom);
+SYS(getuid); SYS(getgroups); SYS(getcpu); SYS(prctl); SYS(enosys_quiet);
+/* proc.c */
+SYS(getpid); SYS(getppid); SYS(getpgrp); SYS(getpgid); SYS(getsid); SYS(setsid); SYS(setpgid);
+SYS(wait4); SYS(waitid); SYS(fork); SYS(vfork);
+/* exec.c */
+SYS(execve); SYS(execveat); SYS(setuid); SYS(setgroups);
+int64_t gb_sys_clone_process(gb_machine *m, uint64_t flags, uint64_t stack, uint64_t ptid,
+                             uint64_t ctid, uint64_t tls, cJSON *ev);
 #undef SYS
 
 #endif

@@ -33,12 +33,12 @@ static int64_t read_dev(gb_machine *m, int dev, uint64_t buf, uint64_t n) {
 /* The bytes an FD_FILE reads: its generated copy, or its node's contents. */
 static const char *file_bytes(gb_machine *m, const gb_fd *f, size_t *len) {
   if (f->data || f->node < 0) { *len = f->len; return f->data; }
-  *len = m->files.nodes[f->node].len;
-  return m->files.nodes[f->node].data;
+  *len = m->w->fs.nodes[f->node].len;
+  return m->w->fs.nodes[f->node].data;
 }
 
 static int fd_dev(gb_machine *m, const gb_fd *f) {
-  return f->kind == FD_FILE && f->node >= 0 ? m->files.nodes[f->node].dev : GB_DEV_NONE;
+  return f->kind == FD_FILE && f->node >= 0 ? m->w->fs.nodes[f->node].dev : GB_DEV_NONE;
 }
 
 /* R as the syscall's value; a restarted call says so in its event. */
@@ -160,7 +160,7 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int 
     if (dev == GB_DEV_FULL) return -ENOSPC_LINUX;
     if (dev) return (int64_t)n; /* null, zero, random: swallowed */
     if (f->node < 0 || f->data) return -EBADF_LINUX;
-    if (f->flags & O_APPEND_LINUX) f->pos = m->files.nodes[f->node].len;
+    if (f->flags & O_APPEND_LINUX) f->pos = m->w->fs.nodes[f->node].len;
     int64_t r = write_file(m, f, buf, n, f->pos);
     if (r > 0) f->pos += (size_t)r;
     gb_fd_shared(m, f);
@@ -289,7 +289,7 @@ static int64_t fill_stat(gb_machine *m, cJSON *ev, uint64_t buf, const gb_stat_i
  * are as long as what vfs.c makes). */
 void gb_node_stat(gb_machine *m, int node, int64_t size, gb_stat_info *si) {
   static const uint64_t rdev[] = {0, 0x103, 0x105, 0x107, 0x108, 0x109}; /* 1:3 null ... 1:9 urandom */
-  const gb_inode *n = &m->files.nodes[node];
+  const gb_inode *n = &m->w->fs.nodes[node];
   static const uint32_t fmt[] = {0, S_IFREG_LINUX, S_IFDIR_LINUX, S_IFLNK_LINUX, S_IFCHR_LINUX};
   memset(si, 0, sizeof *si);
   si->mode = fmt[n->type] | n->mode;
@@ -363,7 +363,7 @@ static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
   t->data = NULL;
   t->ep = NULL;
   t->path = f->path ? strdup(f->path) : NULL;
-  if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) m->files.nodes[f->node].opens++;
+  if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) m->w->fs.nodes[f->node].opens++;
   if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, 1);
   if (f->data) {
     t->data = malloc(f->len ? f->len : 1);
@@ -395,7 +395,7 @@ int64_t gb_sys_fcntl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   }
   case F_GETPIPE_SZ_LINUX:
     if (f->kind != FD_PIPE_R && f->kind != FD_PIPE_W) return -EBADF_LINUX;
-    return (int64_t)m->files.pipes[f->pipe].cap;
+    return (int64_t)m->w->fs.pipes[f->pipe].cap;
   case F_SETPIPE_SZ_LINUX:
     if (f->kind != FD_PIPE_R && f->kind != FD_PIPE_W) return -EBADF_LINUX;
     return gb_pipe_resize(m, f->pipe, (uint32_t)a[2]);
@@ -559,7 +559,7 @@ static uint32_t ready(gb_machine *m, int fd, uint64_t *gen) {
   *gen = 0;
   if (!f) return 0;
   if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) {
-    *gen = m->files.pipes[f->pipe].gen;
+    *gen = m->w->fs.pipes[f->pipe].gen;
     return gb_pipe_ready(m, f->pipe, f->kind == FD_PIPE_W);
   }
   if (f->kind == FD_EVENTFD) return (f->counter > 0 ? EPOLLIN_LINUX : 0) | EPOLLOUT_LINUX;
@@ -602,9 +602,9 @@ int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (!f) return -EBADF_LINUX;
   if (f->kind != FD_DIR) return -ENOTDIR_LINUX;
   uint64_t used = 0;
-  if (f->pos == 0 && m->files.nodes[f->node].fddir) gb_fs_fd_refresh(m, f->node);
+  if (f->pos == 0 && m->w->fs.nodes[f->node].fddir) gb_fs_fd_refresh(m, f->node);
   for (;;) {
-    const gb_inode *d = &m->files.nodes[f->node];
+    const gb_inode *d = &m->w->fs.nodes[f->node];
     if (d->type != GB_INO_DIR || d->nlink <= 1) break; /* removed: empty */
     if (f->pos >= (size_t)d->nents + 2) break;
     const char *name;
@@ -612,7 +612,7 @@ int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
     if (f->pos == 0) name = ".", node = f->node;
     else if (f->pos == 1) name = "..", node = d->parent;
     else name = d->ents[f->pos - 2].name, node = d->ents[f->pos - 2].node;
-    const gb_inode *n = &m->files.nodes[node];
+    const gb_inode *n = &m->w->fs.nodes[node];
     size_t nl = strlen(name);
     uint16_t reclen = (uint16_t)((19 + nl + 1 + 7) & ~(size_t)7);
     if (used + reclen > a[2]) {
@@ -761,4 +761,12 @@ int64_t gb_sys_ppoll(gb_machine *m, const uint64_t *a, cJSON *ev) {
   int64_t r = do_poll(m, a[0], a[1], a[2] ? (int64_t)ns : -1, 271, ev);
   m->files.restarting = 0;
   return r;
+}
+
+void gb_fds_close(gb_machine *m, int cloexec_only) {
+  for (int i = 0; i < GB_MAX_FDS; i++) {
+    gb_fd *f = &m->files.fds[i];
+    if (f->kind == FD_NONE || (cloexec_only && !(f->fdflags & FD_CLOEXEC_LINUX))) continue;
+    release(m, f);
+  }
 }

@@ -4,8 +4,6 @@
 
 #include "sys.h"
 
-#define GB_PID 1000
-#define GB_PPID 999
 #define GB_UID 1000
 
 int64_t gb_sys_arch_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -73,7 +71,7 @@ int64_t gb_sys_getrlimit(gb_machine *m, const uint64_t *a, cJSON *ev) {
 int64_t gb_sys_prlimit64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   if (a[1] >= RLIM_NLIMITS_LINUX) return -EINVAL_LINUX;
-  if (a[0] != 0 && a[0] != GB_PID) return -ESRCH_LINUX;
+  if (a[0] != 0 && a[0] != (uint64_t)m->pid) return -ESRCH_LINUX;
   uint64_t v[2];
   limit(a[1], v);
   if (a[3] && gb_write(m, a[3], v, sizeof v) < 0) return -EFAULT_LINUX;
@@ -93,14 +91,6 @@ int64_t gb_sys_getrandom(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return (int64_t)n;
 }
 
-int64_t gb_sys_getpid(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)m; (void)a; (void)ev;
-  return GB_PID;
-}
-int64_t gb_sys_getppid(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  (void)m; (void)a; (void)ev;
-  return GB_PPID;
-}
 int64_t gb_sys_getuid(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)m; (void)a; (void)ev;
   return GB_UID;
@@ -135,7 +125,7 @@ int64_t gb_sys_enosys_quiet(gb_machine *m, const uint64_t *a, cJSON *ev) {
  *   then accepted; the name goes into the trace as "vma_name" (nothing else keeps it).
  *   PR_SET_NAME / PR_GET_NAME: the thread's 16-byte name; by default the basename of
  *   AT_EXECFN (the kernel's comm), inherited by clone.
- *   PR_GET_DUMPABLE: 1. Every other option: -EINVAL_LINUX, as for an option this kernel lacks. */
+ *   PR_GET_DUMPABLE: 1. PR_SET/GET_PDEATHSIG: the process's death signal, kept. Every other option: -EINVAL_LINUX, as for an option this kernel lacks. */
 
 static void default_comm(gb_machine *m, char out[TASK_COMM_LEN_LINUX]) {
   char fn[256];
@@ -151,6 +141,12 @@ int64_t gb_sys_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   gb_thread *t = gb_cur(m);
   switch (a[0]) {
   case PR_GET_DUMPABLE_LINUX: return 1;
+  case PR_SET_PDEATHSIG_LINUX: /* kept; sent by no one yet (proc.h) */
+    if (a[1] > NSIG_LINUX) return -EINVAL_LINUX;
+    m->proc.pdeathsig = (int)a[1];
+    return 0;
+  case PR_GET_PDEATHSIG_LINUX:
+    return gb_write_u32(m, a[1], (uint32_t)m->proc.pdeathsig) < 0 ? -EFAULT_LINUX : 0;
   case PR_SET_NAME_LINUX: {
     char n[16];
     memset(n, 0, sizeof n);

@@ -8,7 +8,7 @@
 
 #include "sys.h"
 
-#define N(i) (&m->files.nodes[i])
+#define N(i) (&m->w->fs.nodes[i])
 
 /* The guest path at PATH_ADDR relative to DIRFD, walked in the tree. */
 static int where(gb_machine *m, uint64_t dirfd, uint64_t path_addr, int follow, gb_fs_where *w) {
@@ -269,8 +269,9 @@ static size_t exe_path(gb_machine *m, char *out, size_t cap) {
   if (st->execfn_addr >= st->base && st->execfn_addr < st->base + st->size)
     fn = (const char *)st->bytes + (st->execfn_addr - st->base);
   size_t len = 0, avail = st->base + st->size - st->execfn_addr;
-  if (fn[0] != '/' && m->files.cwd0 != 0) { /* relative to where the run started (--cwd) */
-    len = gb_fs_path(m, m->files.cwd0, out, cap);
+  int dir = m->exec_cwd ? m->exec_cwd - 1 : m->w->fs.cwd0; /* where execve ran, or the run started (--cwd) */
+  if (fn[0] != '/' && dir != 0) {
+    len = gb_fs_path(m, dir, out, cap);
     if (out[0] != '/') len = 0;
   }
   for (const char *p = fn; *p && (size_t)(p - fn) < avail;) {
@@ -595,7 +596,7 @@ int64_t gb_sys_truncate(gb_machine *m, const uint64_t *a, cJSON *ev) {
 /* struct statfs: type, bsize, blocks, bfree, bavail, files, ffree, fsid, namelen,
  * frsize, flags (8 bytes each), spare: a tmpfs of --max-fs bytes. */
 int64_t gb_put_statfs(gb_machine *m, uint64_t buf) {
-  const gb_files *fs = &m->files;
+  const gb_fsys *fs = &m->w->fs;
   uint64_t st[15] = {0};
   uint64_t free_b = fs->fs_max > fs->fs_used ? fs->fs_max - fs->fs_used : 0;
   st[0] = TMPFS_MAGIC_LINUX;

@@ -158,7 +158,11 @@ static int64_t send(gb_machine *m, int sig, int tid, cJSON *ev) {
   return 0;
 }
 
-int64_t gb_sys_kill(gb_machine *m, const uint64_t *a, cJSON *ev) { return send(m, (int)a[1], 0, ev); }
+int64_t gb_sys_kill(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  int64_t r;
+  if (gb_proc_kill(m, (int32_t)a[0], (int)a[1], ev, &r)) return r; /* another process (proc.c) */
+  return send(m, (int)a[1], 0, ev);
+}
 int64_t gb_sys_tkill(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return send(m, (int)a[1], (int)a[0], ev);
 }

@@ -43,7 +43,11 @@ static const gb_sys table[] = {
   ROW(39, getpid, ""),
   {40, "sendfile", gb_sys_enosys_quiet, "ffxd"}, /* Go falls back to read/write */
   ROW(56, clone, "xxxxx"),
+  ROW(57, fork, ""),
+  ROW(58, vfork, ""),
+  ROW(59, execve, "sxx"),
   ROW(60, exit, "d"),
+  ROW(61, wait4, "dxxx"),
   ROW(62, kill, "dd"),
   ROW(63, uname, "x"),
   ROW(72, fcntl, "fdx"),
@@ -71,10 +75,18 @@ static const gb_sys table[] = {
   ROW(97, getrlimit, "dx"),
   ROW(102, getuid, ""),
   {104, "getgid", gb_sys_getuid, ""},
+  ROW(105, setuid, "d"),
+  {106, "setgid", gb_sys_setuid, "d"},
   {107, "geteuid", gb_sys_getuid, ""},
   {108, "getegid", gb_sys_getuid, ""},
+  ROW(109, setpgid, "dd"),
   ROW(110, getppid, ""),
+  ROW(111, getpgrp, ""),
+  ROW(112, setsid, ""),
   ROW(115, getgroups, "dx"),
+  ROW(116, setgroups, "dx"),
+  ROW(121, getpgid, "d"),
+  ROW(124, getsid, "d"),
   ROW(131, sigaltstack, "xx"),
   ROW(137, statfs, "sx"),
   ROW(138, fstatfs, "fx"),
@@ -96,6 +108,7 @@ static const gb_sys table[] = {
   {232, "epoll_wait", gb_sys_epoll_pwait, "fxdd"},
   ROW(233, epoll_ctl, "fdfx"),
   ROW(234, tgkill, "ddd"),
+  ROW(247, waitid, "ddxxx"),
   ROW(257, openat, "dsxo"),
   ROW(258, mkdirat, "dso"),
   ROW(260, fchownat, "dsddx"),
@@ -121,6 +134,7 @@ static const gb_sys table[] = {
   ROW(309, getcpu, "xxx"),
   ROW(316, renameat2, "dsdsx"),
   ROW(318, getrandom, "xdx"),
+  ROW(322, execveat, "dsxxx"),
   {326, "copy_file_range", gb_sys_enosys_quiet, "fxfxdx"}, /* as splice */
   ROW(332, statx, "dsxxx"),
   {334, "rseq", gb_sys_enosys_quiet, "xdxx"},
@@ -185,7 +199,7 @@ void gb_syscall(gb_machine *m) {
   uint64_t a[6];
   int nr = (int)gb_reg(m, UC_X86_REG_RAX);
   for (int i = 0; i < 6; i++) a[i] = gb_reg(m, regs[i]);
-  m->trace.nsyscalls++;
+  m->w->trace.nsyscalls++;
   const gb_sys *s = gb_sys_lookup(nr);
   cJSON *ev = gb_trace_event(m, s ? GB_EV_SYSCALL : GB_EV_UNKNOWN_SYSCALL);
   if (ev) {
@@ -203,7 +217,7 @@ void gb_syscall(gb_machine *m) {
   if (s) {
     ret = s->fn(m, a, ev);
   } else {
-    m->trace.nunknown++;
+    m->w->trace.nunknown++;
     ret = -ENOSYS_LINUX;
   }
   gb_set_reg(m, UC_X86_REG_RAX, (uint64_t)ret);
@@ -211,7 +225,7 @@ void gb_syscall(gb_machine *m) {
   /* per-name counts in the summary */
   char key[32];
   if (!s) snprintf(key, sizeof key, "unknown_%d", nr);
-  cJSON *c = cJSON_GetObjectItemCaseSensitive(m->trace.syscall_counts, s ? s->name : key);
+  cJSON *c = cJSON_GetObjectItemCaseSensitive(m->w->trace.syscall_counts, s ? s->name : key);
   if (c) cJSON_SetNumberValue(c, c->valuedouble + 1);
-  else cJSON_AddNumberToObject(m->trace.syscall_counts, s ? s->name : key, 1);
+  else cJSON_AddNumberToObject(m->w->trace.syscall_counts, s ? s->name : key, 1);
 }

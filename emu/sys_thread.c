@@ -27,10 +27,9 @@ static void flag_names(uint64_t f, char *buf, size_t cap) {
 
 int64_t gb_sys_clone(gb_machine *m, const uint64_t *a, cJSON *ev) {
   uint64_t flags = a[0];
-  if ((flags & (CLONE_VM_LINUX | CLONE_THREAD_LINUX)) != (CLONE_VM_LINUX | CLONE_THREAD_LINUX)) {
-    if (ev) cJSON_AddStringToObject(ev, "unsupported", "process fork (no CLONE_THREAD)");
-    return -ENOSYS_LINUX;
-  }
+  if (!(flags & CLONE_THREAD_LINUX)) /* a new process (proc.c) */
+    return gb_sys_clone_process(m, flags, a[1], a[2], a[3], a[4], ev);
+  if (!(flags & CLONE_VM_LINUX)) return -EINVAL_LINUX; /* CLONE_THREAD needs CLONE_SIGHAND, which needs CLONE_VM */
   if (!a[1]) return -EINVAL_LINUX; /* Go always passes the new thread's stack */
   int parent = m->sched.cur;
   gb_thread *c = gb_thread_new(m);

@@ -8,8 +8,11 @@
 
 #include "common.h"
 
-/* TH_PIPE: blocked in a pipe read/write that re-runs when woken (sys_file.c rewinds RIP) */
-typedef enum gb_th_state { TH_RUN, TH_FUTEX, TH_SLEEP, TH_EPOLL, TH_EXITED, TH_PIPE } gb_th_state;
+/* TH_PIPE: blocked in a pipe read/write that re-runs when woken (sys_file.c rewinds RIP);
+ * TH_CHILD: in wait4/waitid, re-run the same way when a child ends (proc.c);
+ * TH_VFORK: a parent held until its CLONE_VFORK child execs or exits (proc.c) */
+typedef enum gb_th_state { TH_RUN, TH_FUTEX, TH_SLEEP, TH_EPOLL, TH_EXITED, TH_PIPE, TH_CHILD,
+                           TH_VFORK } gb_th_state;
 
 typedef struct gb_thread {
   int tid;
@@ -36,7 +39,8 @@ typedef struct gb_thread {
 
 /* What the run loop does when uc_emu_start returns after a syscall. */
 typedef enum gb_pending { PEND_NONE, PEND_SWITCH, PEND_BLOCK, PEND_CLONE, PEND_EXIT_THREAD,
-                          PEND_STOP, PEND_SIGRETURN } gb_pending;
+                          PEND_STOP, PEND_SIGRETURN, PEND_FORK,
+                          PEND_EXEC } gb_pending;
 
 /* clone(): recorded by the syscall, carried out by the run loop (sched.c gb_sched_clone). */
 typedef struct gb_clone_req {
@@ -47,10 +51,8 @@ typedef struct gb_clone_req {
 typedef struct gb_sched {
   gb_thread *th;
   int nth, cap, cur;
-  int next_tid;
   uint64_t wait_seq;      /* last FIFO number given to a waiter */
   uint64_t switches;
-  uint64_t idle_ns;       /* virtual time added when every thread slept (vclock.c reads it) */
   gb_pending pending;
   gb_clone_req clone;
   int clone_stops;        /* 1: a clone() stops the run as unsupported (the probe cannot
@@ -63,6 +65,10 @@ void gb_block(gb_machine *m, gb_th_state st, uint64_t deadline);
 int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n);
 void gb_wake_epoll(gb_machine *m);
 int gb_sched_next(gb_machine *m); /* pick and switch; 0 ok, -1 stop set */
+int gb_sched_save(gb_machine *m); /* the running thread's registers into its context: 0, -1 */
+/* Wake thread T as a wait ends (RAX = RAX when it next runs; a re-run syscall keeps its
+ * own number). */
+void gb_sched_wake(gb_thread *t, uint64_t rax);
 int gb_sched_others_runnable(gb_machine *m);
 int gb_sched_runnable(gb_machine *m);   /* threads that can run, the current one too */
 void gb_sched_expire(gb_machine *m);  /* wake the threads whose deadline has passed */

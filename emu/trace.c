@@ -12,33 +12,41 @@
 #define GB_MAX_OUTPUT (16u << 20)
 
 void gb_trace_init(gb_machine *m) {
-  m->trace.root = cJSON_CreateObject();
-  cJSON_AddObjectToObject(m->trace.root, "header");
-  m->trace.events = cJSON_AddArrayToObject(m->trace.root, "events");
-  m->trace.syscall_counts = cJSON_CreateObject();
+  m->w->trace.root = cJSON_CreateObject();
+  cJSON_AddObjectToObject(m->w->trace.root, "header");
+  m->w->trace.events = cJSON_AddArrayToObject(m->w->trace.root, "events");
+  m->w->trace.syscall_counts = cJSON_CreateObject();
 }
 
-cJSON *gb_trace_header(gb_machine *m) { return cJSON_GetObjectItem(m->trace.root, "header"); }
+/* The first process's header; a later process's set-up writes into a scratch object. */
+cJSON *gb_trace_header(gb_machine *m) {
+  if (m->w->procs[0] != m) {
+    cJSON_Delete(m->w->scratch);
+    return m->w->scratch = cJSON_CreateObject();
+  }
+  return cJSON_GetObjectItem(m->w->trace.root, "header");
+}
 
 void gb_trace_free(gb_machine *m) {
-  for (int i = 0; i < 3; i++) free(m->trace.out[i]);
-  cJSON_Delete(m->trace.root);
-  cJSON_Delete(m->trace.syscall_counts);
-  memset(&m->trace, 0, sizeof m->trace);
+  for (int i = 0; i < 3; i++) free(m->w->trace.out[i]);
+  cJSON_Delete(m->w->trace.root);
+  cJSON_Delete(m->w->trace.syscall_counts);
+  memset(&m->w->trace, 0, sizeof m->w->trace);
 }
 
 cJSON *gb_trace_event(gb_machine *m, gb_event_kind kind) {
-  if (m->trace.nevents >= GB_MAX_EVENTS) {
-    m->trace.dropped_events++;
+  if (m->w->trace.nevents >= GB_MAX_EVENTS) {
+    m->w->trace.dropped_events++;
     return NULL;
   }
-  m->trace.nevents++;
+  m->w->trace.nevents++;
   cJSON *e = cJSON_CreateObject();
   cJSON_AddStringToObject(e, "ev", gb_event_name(kind));
   cJSON_AddNumberToObject(e, "i", (double)m->count.insns);
   cJSON_AddNumberToObject(e, "t", m->sched.nth ? gb_cur(m)->tid : 0);
   cJSON_AddNumberToObject(e, "ns", (double)gb_now_ns(m));
-  cJSON_AddItemToArray(m->trace.events, e);
+  if (m != m->w->procs[0]) cJSON_AddNumberToObject(e, "pid", m->pid); /* the first's is implied */
+  cJSON_AddItemToArray(m->w->trace.events, e);
   return e;
 }
 
@@ -47,19 +55,19 @@ void gb_trace_output(gb_machine *m, int fd, const char *buf, size_t n) {
     fwrite(buf, 1, n, fd == 1 ? stdout : stderr);
     fflush(fd == 1 ? stdout : stderr);
   }
-  size_t room = GB_MAX_OUTPUT - m->trace.out_len[fd];
+  size_t room = GB_MAX_OUTPUT - m->w->trace.out_len[fd];
   if (n > room) n = room;
-  if (m->trace.out_len[fd] + n + 1 > m->trace.out_cap[fd]) {
-    size_t nc = m->trace.out_cap[fd] ? m->trace.out_cap[fd] * 2 : 4096;
-    while (nc < m->trace.out_len[fd] + n + 1) nc *= 2;
-    char *nb = realloc(m->trace.out[fd], nc);
+  if (m->w->trace.out_len[fd] + n + 1 > m->w->trace.out_cap[fd]) {
+    size_t nc = m->w->trace.out_cap[fd] ? m->w->trace.out_cap[fd] * 2 : 4096;
+    while (nc < m->w->trace.out_len[fd] + n + 1) nc *= 2;
+    char *nb = realloc(m->w->trace.out[fd], nc);
     if (!nb) return;
-    m->trace.out[fd] = nb;
-    m->trace.out_cap[fd] = nc;
+    m->w->trace.out[fd] = nb;
+    m->w->trace.out_cap[fd] = nc;
   }
-  memcpy(m->trace.out[fd] + m->trace.out_len[fd], buf, n);
-  m->trace.out_len[fd] += n;
-  m->trace.out[fd][m->trace.out_len[fd]] = 0;
+  memcpy(m->w->trace.out[fd] + m->w->trace.out_len[fd], buf, n);
+  m->w->trace.out_len[fd] += n;
+  m->w->trace.out[fd][m->w->trace.out_len[fd]] = 0;
 }
 
 cJSON *gb_regs_json(gb_machine *m) {
@@ -107,14 +115,14 @@ static void tls_summary(gb_machine *m, cJSON *sum) {
 }
 
 void gb_trace_finish(gb_machine *m) {
-  cJSON *sum = cJSON_AddObjectToObject(m->trace.root, "summary");
+  cJSON *sum = cJSON_AddObjectToObject(m->w->trace.root, "summary");
   cJSON_AddNumberToObject(sum, "instructions", (double)m->count.insns);
   cJSON_AddNumberToObject(sum, "blocks", (double)m->count.blocks);
   cJSON_AddNumberToObject(sum, "virtual_ns", (double)gb_now_ns(m));
-  cJSON_AddNumberToObject(sum, "syscalls", (double)m->trace.nsyscalls);
-  cJSON_AddNumberToObject(sum, "unknown_syscalls", (double)m->trace.nunknown);
-  cJSON_AddItemToObject(sum, "syscall_counts", m->trace.syscall_counts);
-  m->trace.syscall_counts = NULL;
+  cJSON_AddNumberToObject(sum, "syscalls", (double)m->w->trace.nsyscalls);
+  cJSON_AddNumberToObject(sum, "unknown_syscalls", (double)m->w->trace.nunknown);
+  cJSON_AddItemToObject(sum, "syscall_counts", m->w->trace.syscall_counts);
+  m->w->trace.syscall_counts = NULL;
   cJSON_AddNumberToObject(sum, "threads", m->sched.nth);
   cJSON_AddNumberToObject(sum, "thread_switches", (double)m->sched.switches);
   cJSON *per = cJSON_AddArrayToObject(sum, "thread_runs");
@@ -140,8 +148,8 @@ void gb_trace_finish(gb_machine *m) {
       if (m->watch.ms[i].order == k) cJSON_AddItemToArray(reached, cJSON_CreateString(m->watch.ms[i].name));
   tls_summary(m, sum);
   gb_files_summary(m, sum); /* "stdin" when the guest read fd 0 (stdin.c) */
-  cJSON_AddNumberToObject(sum, "events_dropped", (double)m->trace.dropped_events);
-  cJSON *out = cJSON_AddObjectToObject(m->trace.root, "output");
-  cJSON_AddItemToObject(out, "stdout", output_string(m->trace.out[1] ? m->trace.out[1] : "", m->trace.out_len[1]));
-  cJSON_AddItemToObject(out, "stderr", output_string(m->trace.out[2] ? m->trace.out[2] : "", m->trace.out_len[2]));
+  cJSON_AddNumberToObject(sum, "events_dropped", (double)m->w->trace.dropped_events);
+  cJSON *out = cJSON_AddObjectToObject(m->w->trace.root, "output");
+  cJSON_AddItemToObject(out, "stdout", output_string(m->w->trace.out[1] ? m->w->trace.out[1] : "", m->w->trace.out_len[1]));
+  cJSON_AddItemToObject(out, "stderr", output_string(m->w->trace.out[2] ? m->w->trace.out[2] : "", m->w->trace.out_len[2]));
 }

@@ -24,7 +24,7 @@ static uint64_t splitmix(uint64_t *s) {
 void gb_rng_bytes(gb_machine *m, void *buf, size_t n) {
   unsigned char *p = buf;
   while (n) {
-    uint64_t v = splitmix(&m->files.rng);
+    uint64_t v = splitmix(&m->w->fs.rng);
     size_t k = n < 8 ? n : 8;
     memcpy(p, &v, k);
     p += k;
@@ -147,19 +147,19 @@ uint64_t gb_vfs_ino(const char *abs) {
 
 void gb_fds_init(gb_machine *m) {
   memset(m->files.fds, 0, sizeof m->files.fds);
-  m->files.pipes = NULL;
-  m->files.npipes = m->files.cappipes = 0;
+  m->w->fs.pipes = NULL;
+  m->w->fs.npipes = m->w->fs.cappipes = 0;
   m->files.restarting = 0;
-  m->files.stdin_got = NULL;
-  m->files.stdin_len = m->files.stdin_cap = m->files.stdin_pos = 0;
-  m->files.stdin_eof = m->files.stdin_reads = 0;
+  m->w->fs.stdin_got = NULL;
+  m->w->fs.stdin_len = m->w->fs.stdin_cap = m->w->fs.stdin_pos = 0;
+  m->w->fs.stdin_eof = m->w->fs.stdin_reads = 0;
   m->files.fds[0].kind = FD_STDIN;
   m->files.fds[1].kind = FD_STDOUT;
   m->files.fds[2].kind = FD_STDERR;
   m->files.fds[1].flags = m->files.fds[2].flags = 1; /* O_WRONLY */
   m->files.fds[0].flags = 0;
   for (int i = 0; i < GB_MAX_FDS; i++) m->files.fds[i].node = -1;
-  m->files.rng = m->o.seed ^ 0x6a09e667f3bcc908ULL;
+  m->w->fs.rng = m->o.seed ^ 0x6a09e667f3bcc908ULL;
   gb_fs_init(m); /* on failure (host OOM) every path says ENOMEM */
 }
 
@@ -170,6 +170,34 @@ void gb_fds_free(gb_machine *m) {
     free(m->files.fds[i].path);
   }
   memset(m->files.fds, 0, sizeof m->files.fds);
+}
+
+int gb_fds_fork(gb_machine *c, gb_machine *m) {
+  for (int i = 0; i < GB_MAX_FDS; i++) {
+    gb_fd *f = &c->files.fds[i];
+    *f = m->files.fds[i];
+    f->data = NULL, f->ep = NULL, f->path = NULL;
+    f->share = 0; /* offsets are the child's own from here (files.h) */
+    if (f->kind == FD_NONE) continue;
+    const gb_fd *pf = &m->files.fds[i];
+    if ((pf->data && !(f->data = malloc(pf->len ? pf->len : 1))) ||
+        (pf->ep && !(f->ep = malloc(sizeof *pf->ep * (size_t)(pf->nep ? pf->nep : 1)))) ||
+        (pf->path && !(f->path = strdup(pf->path)))) {
+      f->kind = FD_NONE;
+      return -ENOMEM_LINUX;
+    }
+    if (pf->data) memcpy(f->data, pf->data, pf->len);
+    if (pf->ep) memcpy(f->ep, pf->ep, sizeof *pf->ep * (size_t)pf->nep);
+    if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, 1);
+    if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) m->w->fs.nodes[f->node].opens++;
+  }
+  c->files.cwd = m->files.cwd;
+  c->w->fs.nodes[c->files.cwd].opens++;
+  c->files.umask = m->files.umask;
+  return 0;
+}
+
+void gb_fsys_free(gb_machine *m) {
   gb_fs_free(m);
   gb_pipes_free(m);
   gb_stdin_free(m);

@@ -48,6 +48,7 @@ static const struct { int code; const char *name, *words; } NAMED[] = {
   {GB_E_UNSUPPORTED, "GB_E_UNSUPPORTED", "unsupported feature"},
   {GB_E_DEADLOCK, "GB_E_DEADLOCK", "deadlock"},
   {GB_E_EMULATOR, "GB_E_EMULATOR", "emulator error"},
+  {GB_E_PROC_BUDGET, "GB_E_PROC_BUDGET", "process budget"},
 };
 #define NNAMED ((int)(sizeof NAMED / sizeof NAMED[0]))
 
@@ -180,6 +181,7 @@ int main(int argc, char **argv) {
     {GB_STOP_BUDGET, GB_E_INSN_BUDGET}, {GB_STOP_MEMORY, GB_E_MEM_BUDGET},
     {GB_STOP_WALL, GB_E_WALL_CLOCK},  {GB_STOP_UNSUPPORTED, GB_E_UNSUPPORTED},
     {GB_STOP_DEADLOCK, GB_E_DEADLOCK}, {GB_STOP_ERROR, GB_E_EMULATOR},
+    {GB_STOP_PROCS, GB_E_PROC_BUDGET},
   };
   for (size_t i = 0; i < sizeof STOPS / sizeof STOPS[0]; i++)
     CHECK(gb_stop_exit_code(STOPS[i].k, 3) == STOPS[i].code, "stop %s gives %d, not %d",

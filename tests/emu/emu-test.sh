@@ -153,6 +153,52 @@ pipes)
   expect_rc 0
   cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
   grep -Eq '"restarts":[[:space:]]*true' "$tmp/trace.json" || fail "no blocking pipe call re-ran" ;;
+fork)
+  # Processes (emu/proc.c): raw fork, wait4 with the exit status and rusage, WNOHANG,
+  # ECHILD, a pipe shared across fork (EOF once the child's end is closed by its exit),
+  # waitid with WNOWAIT, process groups: as natively. The trace is the same twice.
+  need "$emuprogs/fork"
+  "$emuprogs/fork" >"$tmp/native" 2>&1 || fail "native run failed"
+  run "$emuprogs/fork"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  for ev in fork exit wait; do
+    grep -Eq "\"ev\":[[:space:]]*\"$ev\"" "$tmp/trace.json" || fail "no $ev event"
+  done
+  grep -Eq '"pid":[[:space:]]*1[0-9]{3}' "$tmp/trace.json" || fail "no event carries a child's pid"
+  mv "$tmp/trace.json" "$tmp/trace1.json"
+  run "$emuprogs/fork"
+  cmp -s "$tmp/trace1.json" "$tmp/trace.json" || fail "the trace differs between two runs" ;;
+reexec)
+  # execve (emu/exec.c) through os/exec: the program re-executes itself (its folder
+  # mounted at the same path: a lazily read mounted binary), pipes stdin to the child,
+  # reads its stdout, stderr and exit code 3, kills a child (SIGKILL: the parent sees
+  # "signal: killed"); exec of a missing file, a non-ELF file, a
+  # script without its interpreter, a file without x and a directory fail with the
+  # native errors. The trace is the same twice, and record -> replay matches.
+  need "$emuprogs/reexec"
+  "$emuprogs/reexec" >"$tmp/native" 2>&1 || fail "native run failed"
+  run "$emuprogs/reexec" --mount "$emuprogs:$emuprogs"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  grep -Eq '"ev":[[:space:]]*"exec"' "$tmp/trace.json" || fail "no exec event"
+  grep -Eq '"status":[[:space:]]*"0x300"' "$tmp/trace.json" || fail "no wait event with exit status 3"
+  grep -Eq '"signal":[[:space:]]*"SIGKILL"' "$tmp/trace.json" || fail "no exit event of a child killed by SIGKILL"
+  mv "$tmp/trace.json" "$tmp/trace1.json"
+  run "$emuprogs/reexec" --mount "$emuprogs:$emuprogs"
+  cmp -s "$tmp/trace1.json" "$tmp/trace.json" || fail "the trace differs between two runs"
+  "$goboot" record --quiet -o "$tmp/rec.json" --mount "$emuprogs:$emuprogs" "$emuprogs/reexec" >/dev/null 2>&1 ||
+    fail "record failed"
+  "$goboot" replay "$tmp/rec.json" </dev/null >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay diverged"; } ;;
+forkbomb)
+  # --max-procs: every process forks forever (never run natively); forks past the budget
+  # fail with EAGAIN and the run stops with the process budget's reason, exit 87.
+  need "$emuprogs/fork"
+  run_args "$emuprogs/fork" --max-procs 6 -- bomb
+  expect_rc 87
+  stop_is procs
+  grep -q 'process budget: 6 processes' "$tmp/err" "$tmp/trace.json" || fail "the stop message does not name the budget"
+  grep -q '"refused"' "$tmp/trace.json" || fail "no refused fork in the trace" ;;
 stdin)
   # fd 0 (emu/stdin.c): gofmt formats what goboot's stdin or --stdin FILE holds, as the
   # native gofmt does; the summary has the bytes' count and sha256; a recording keeps
