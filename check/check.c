@@ -116,6 +116,7 @@ gb_check_status gb_check_run(const gb_image *img, gb_check_kind kind, const gb_s
   eo.ncpu = o->ncpu;
   eo.seed = o->seed;
   eo.echo = 0;
+  eo.trace_keep = 1; /* sides.c looks for opened files in the events */
   /* Go: stop at runtime.main unless the oracle says the boot never gets there. */
   eo.until = rtc || pred.fatal[0] || (pred.have & GB_F_FAULT) ? NULL : "runtime.main";
   gb_emu_result res;

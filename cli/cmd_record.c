@@ -165,6 +165,7 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
   gb_emu_opts_default(&o);
   gb_runopts_stdin_default(&o);
   o.echo = 0;
+  o.trace_keep = 1; /* the recording holds every event */
   int c, rc;
   optind = 1;
   opterr = 1;

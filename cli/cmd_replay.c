@@ -133,6 +133,7 @@ static int build_spec(replay *r, char *err, size_t errlen) {
   }
   gb_random_from_seed(seed, s->random);
   gb_emu_opts_default(&r->o);
+  r->o.trace_keep = 1; /* compared event by event with the recorded trace */
   r->o.seed = seed;
   const char *sh = str(r->in, "stdin_hex"); /* the bytes the guest read, fed again */
   if (sh) {

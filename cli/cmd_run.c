@@ -42,9 +42,7 @@ static void summary(const gb_emu_result *r, int code) {
           r->message, code);
   const cJSON *ev;
   fprintf(stderr, "    milestones (instructions before, thread):\n");
-  cJSON_ArrayForEach(ev, cJSON_GetObjectItem(t, "events")) {
-    const cJSON *k = cJSON_GetObjectItem(ev, "ev");
-    if (!cJSON_IsString(k) || gb_event_kind_of(k->valuestring) != GB_EV_MILESTONE) continue;
+  cJSON_ArrayForEach(ev, r->milestones) {
     fprintf(stderr, "      %-28s %12.0f  tid %.0f\n",
             cJSON_GetObjectItem(ev, "name")->valuestring,
             cJSON_GetObjectItem(ev, "i")->valuedouble, cJSON_GetObjectItem(ev, "t")->valuedouble);
@@ -77,18 +75,11 @@ static void summary(const gb_emu_result *r, int code) {
   }
 }
 
-static int write_trace(const char *path, const cJSON *trace) {
-  char *s = cJSON_Print(trace);
-  if (!s) return -1;
+/* The trace file, buffered: the run streams its events into it (emu.h, trace_out). */
+static FILE *open_trace(const char *path, char **buf) {
   FILE *f = fopen(path, "w");
-  int bad = !f;
-  if (f) {
-    bad |= fputs(s, f) < 0;
-    bad |= fputc('\n', f) < 0;
-    bad |= fclose(f) != 0;
-  }
-  free(s);
-  return bad ? -1 : 0;
+  if (f && (*buf = malloc(1 << 16))) setvbuf(f, *buf, _IOFBF, 1 << 16);
+  return f;
 }
 
 int cmd_run(int argc, char **argv) {
@@ -150,9 +141,18 @@ int cmd_run(int argc, char **argv) {
     free(in);
     return rc;
   }
+  char *tbuf = NULL;
+  int terr = 0;
+  if (trace_path && !(o.trace_out = open_trace(trace_path, &tbuf))) terr = errno;
   gb_emu_result res;
   int er = gb_emu_run(&img, &st, &o, &res);
   gb_mounts_free(&o); /* copied into the guest's tree */
+  if (o.trace_out) {
+    if (er == 0 && res.trace_error && !terr) terr = res.trace_error;
+    if (fclose(o.trace_out) != 0 && er == 0 && !terr) terr = errno;
+    if (er < 0) remove(trace_path); /* nothing ran: no trace, as before a run */
+  }
+  free(tbuf);
   if (er < 0) {
     fprintf(stderr, "goboot run: %s\n", res.message);
     gb_stack_free(&st);
@@ -161,8 +161,8 @@ int cmd_run(int argc, char **argv) {
     return er == -2 ? GB_E_USAGE : GB_E_EMULATOR;
   }
   int code = gb_stop_exit_code(res.stop, res.exit_code);
-  if (trace_path && write_trace(trace_path, res.trace) < 0) {
-    fprintf(stderr, "goboot run: cannot write the trace to %s: %s\n", trace_path, strerror(errno));
+  if (trace_path && terr) {
+    fprintf(stderr, "goboot run: cannot write the trace to %s: %s\n", trace_path, strerror(terr));
     code = GB_E_IO;
   }
   if (o.export_guest && gb_export_write(&xp, res.exported, res.nexported, "run") < 0 && !code)

@@ -2,7 +2,8 @@
  *
  * Offers: gb_emu_opts (stop point, budgets, seed, CPU count, scheduler quantum, virtual
  * files) and gb_emu_run(), which boots the image on the given initial stack and returns
- * why it stopped, the guest's exit code and the whole trace as one cJSON tree.
+ * why it stopped, the guest's exit code and the trace (streamed to a FILE as it
+ * happens, its events kept in memory only when asked).
  * Never makes a host syscall for the guest (its output is only echoed when asked), never
  * reads the host clock except for the wall-clock guard, and keeps no global state: two
  * runs may share a process. */
@@ -11,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "image.h"
@@ -93,6 +95,14 @@ typedef struct gb_emu_opts {
   gb_mount_read_fn mount_read; void *mount_ctx; /* NULL: no entry is lazy */
   int max_procs;           /* --max-procs: guest processes alive at once (zombies count);
                             0 → GB_DEFAULT_MAX_PROCS (world.h) */
+  FILE *trace_out;          /* NULL, or where the trace goes while the run goes on: the
+                             * header before the first event, each event when complete,
+                             * the rest at the end; exactly cJSON_Print of the whole tree
+                             * and a newline (`goboot run --trace`). The caller opens,
+                             * buffers and closes it; gb_emu_result.trace_error says a
+                             * write failed. */
+  int trace_keep;           /* also keep every event in gb_emu_result.trace (record,
+                             * replay, golden: a comparison needs them all) */
   const char *export_guest; /* an absolute guest directory whose contents, as the run
                              * left them, come back in gb_emu_result.exported */
 } gb_emu_opts;
@@ -113,7 +123,11 @@ typedef struct gb_emu_result {
   uint64_t insns;         /* guest instructions executed (all threads) */
   uint64_t pc;            /* where it stopped */
   char message[256];      /* one line: why it stopped, in words */
-  cJSON *trace;           /* the whole trace (owned by the caller: cJSON_Delete) */
+  cJSON *trace;           /* the trace as a tree (owned: gb_emu_result_free): header,
+                           * "events" only with opts.trace_keep, boot_state, stop,
+                           * summary, output */
+  cJSON *milestones;      /* the milestone events, as in the trace (owned) */
+  int trace_error;        /* writing to opts.trace_out failed: its errno */
   /* opts.export_guest at the end of the run: what the guest made below it (files,
    * directories, symlinks; not the read-only mounts), parents before children, paths
    * relative to it (the first, "", is GUEST itself); -1: it was not a directory.

@@ -215,7 +215,9 @@ static void finish(gb_machine *m, gb_emu_result *res) {
     cJSON_AddItemToObject(s, "registers", gb_regs_json(m));
   gb_trace_finish(m);
   res->trace = m->w->trace.root;
-  m->w->trace.root = NULL;
+  res->milestones = m->w->trace.milestones;
+  res->trace_error = m->w->trace.io_error;
+  m->w->trace.root = m->w->trace.milestones = m->w->trace.events = NULL;
 }
 
 void gb_machine_close(gb_machine *m) {
@@ -320,7 +322,8 @@ int gb_emu_run(const gb_image *img, const gb_stack *stack, const gb_emu_opts *op
 
 void gb_emu_result_free(gb_emu_result *res) {
   cJSON_Delete(res->trace);
-  res->trace = NULL;
+  cJSON_Delete(res->milestones);
+  res->trace = res->milestones = NULL;
   for (int i = 0; i < res->nexported; i++) free(res->exported[i].path), free(res->exported[i].data);
   free(res->exported);
   res->exported = NULL;

@@ -150,6 +150,7 @@ int gb_probe_open(gb_probe **out, const gb_image *img, const gb_stack *stack,
   gb_emu_opts_default(&o);
   if (opts) o = *opts;
   o.until = "exit"; /* the probe's own stops replace --until */
+  o.trace_out = NULL, o.trace_keep = 0; /* it keeps no trace */
   o.echo = 0;
   if (gb_machine_open(&p->m, img, stack, &o, &p->res, map_range, p) < 0) {
     snprintf(err, errlen, "%s", p->res.message);
@@ -305,8 +306,7 @@ int gb_probe_snapshot(gb_probe *p) {
   gb_machine *m = p->m;
   if (p->snapped) return -1;
   /* the trace is not kept: events so far go, later ones are dropped at each restore */
-  while (m->w->trace.events->child) cJSON_DeleteItemFromArray(m->w->trace.events, 0);
-  m->w->trace.nevents = 0;
+  gb_trace_forget(m);
   saved_parts *s = &p->sv;
   s->count = m->count;
   s->sched = m->sched;
@@ -351,7 +351,7 @@ static int restore_machine(gb_probe *p) {
   m->stop = GB_STOP_NONE, m->sched.pending = PEND_NONE, m->count.quantum_stop = 0;
   for (int i = 0; i < 3; i++) {
     m->w->trace.out_len[i] = s->out_len[i];
-    if (m->w->trace.out[i]) m->w->trace.out[i][m->w->trace.out_len[i]] = 0;
+    if (m->w->trace.out_buf[i]) m->w->trace.out_buf[i][m->w->trace.out_len[i]] = 0;
   }
   memcpy(m->sched.th, p->th_saved, (size_t)m->sched.nth * sizeof *m->sched.th);
   memcpy(m->sig.act, p->sig_saved, sizeof m->sig.act);
@@ -364,8 +364,7 @@ static int restore_machine(gb_probe *p) {
     free(f->path);
     memset(f, 0, sizeof *f);
   }
-  while (m->w->trace.events->child) cJSON_DeleteItemFromArray(m->w->trace.events, 0);
-  m->w->trace.nevents = 0;
+  gb_trace_forget(m);
   return 0;
 }
 

@@ -380,6 +380,7 @@ static gb_machine *twin_open(gb_machine *m) {
   o.echo = 0;        /* m has echoed the output already */
   o.exact_insns = 0; /* budgets count per block */
   o.stdin_log = NULL; /* M keeps the record of its stdin */
+  o.trace_out = NULL, o.trace_keep = 0; /* M's events are the run's (gb_trace_adopt) */
   gb_emu_result res;
   memset(&res, 0, sizeof res);
   gb_machine *l;
@@ -478,6 +479,7 @@ void gb_machine_run_signals(gb_machine **pm) {
         l->o.stdin_len = m->o.stdin_len;
         l->o.stdin_log = m->o.stdin_log;
         l->count.wall_start_ns = m->count.wall_start_ns;
+        gb_trace_adopt(l, m);
         gb_machine_close(m);
         *pm = m = l;
         data = 0;

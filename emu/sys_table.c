@@ -214,6 +214,7 @@ void gb_syscall(gb_machine *m) {
     }
   }
   int64_t ret;
+  gb_trace_hold(m); /* EV is filled after the handler, which may make events of its own */
   if (s) {
     ret = s->fn(m, a, ev);
   } else {
@@ -222,6 +223,7 @@ void gb_syscall(gb_machine *m) {
   }
   gb_set_reg(m, UC_X86_REG_RAX, (uint64_t)ret);
   if (ev) cJSON_AddItemToObject(ev, "ret", fmt_ret(ret));
+  gb_trace_release(m);
   /* per-name counts in the summary */
   char key[32];
   if (!s) snprintf(key, sizeof key, "unknown_%d", nr);

@@ -5,6 +5,9 @@
 #   refuse    other goboot version / other binary: refused (exit 2); --force runs it
 #   mimic     a --mimic-host recording replays from its stored auxv words
 #   diff      goboot diff aligns two Go versions by milestone; a file against itself is equal
+#   stream    `run --trace` (events streamed) = cJSON_Print of `record`'s trace (events kept),
+#             byte for byte: hello, goroutines, signals delivered, faults located
+#             (CASE is the trace_print helper)
 #   malformed a recording whose stdin bytes or mount entries are broken: a clear error, exit 64 (as any malformed recording)
 set -u
 name=$1 goboot=$2 src=$3 goprogs=$4 corpus=$5 id=$6
@@ -15,6 +18,19 @@ need() { [ -f "$1" ] || fail "missing input $1 (build the goprogs target; fetch 
 hello=$goprogs/hello
 
 case $name in
+stream)
+  emuprogs=$(dirname "$goprogs")/tests/emu/progs
+  for b in "$hello" "$goprogs/goroutines" "$goprogs/sigframe-cgo" "$goprogs/nilpanic" \
+           "$emuprogs/faultsite" "$emuprogs/fault"; do
+    need "$b"
+    n=$(basename "$b")
+    "$goboot" run --quiet --no-echo --trace "$tmp/$n.json" "$b" >/dev/null 2>&1
+    "$goboot" record --quiet -o "$tmp/$n.gbrec" "$b" >/dev/null 2>&1 || fail "$n: record failed"
+    "$id" "$tmp/$n.gbrec" >"$tmp/$n.print" || fail "$n: trace_print failed"
+    grep -q '"ev":' "$tmp/$n.json" || fail "$n: no event in the streamed trace"
+    cmp "$tmp/$n.print" "$tmp/$n.json" || fail "$n: the streamed trace differs from the recorded one"
+  done
+  ;;
 malformed)
   need "$hello"
   "$goboot" record "$hello" -o "$tmp/r.gbrec" >/dev/null 2>&1 || fail "record failed"
