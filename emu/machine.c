@@ -210,6 +210,7 @@ void gb_machine_close(gb_machine *m) {
   gb_signal_free(m); /* the twin too */
   gb_sched_free(m);
   gb_fds_free(m);
+  gb_net_free(m);
   gb_mm_free(m);
   gb_hooks_free(m);
   gb_trace_free(m);

@@ -11,6 +11,7 @@
  *   fault       gb_fault    faultpc.c (fault.h)          the bad access, the locator
  *   sig         gb_signals  signal.c, sys_signal.c       actions, delivered faults
  *   files       gb_files    fstree.c, sys_file.c, sys_path.c, vfs.c (files.h)  fd table, pipes, inode tree, rng
+ *   net         gb_net      socket.c, sys_net.c (net.h)  sockets, names, ephemeral ports
  *   trace       gb_trace    trace.c (trace.h)            events, output, summary
  * Leaf helpers every file uses are in common.h; guest memory access in guestmem.h;
  * the guest's ABI constants in abi/linux.h. Nothing here is global. */
@@ -27,6 +28,7 @@
 #include "guestmem.h"
 #include "hooks.h"
 #include "mm.h"
+#include "net.h"
 #include "threads.h"
 #include "signals.h"
 #include "trace.h"
@@ -52,6 +54,7 @@ struct gb_machine {
   gb_fault fault;
   gb_signals sig;
   gb_files files;
+  gb_net net;
   gb_trace trace;
 };
 
