@@ -564,7 +564,8 @@ int64_t gb_sock_recv(gb_machine *m, int s, char *buf, size_t n, int peek,
   if (k->type != SOCK_STREAM_LINUX) {
     if (!k->nq) {
       if (k->err) { int e = k->err; k->err = 0; return -e; }
-      if (k->shut_rd || (k->type == SOCK_SEQPACKET_LINUX && (k->peer_gone || k->state != GB_SK_CONNECTED)))
+      if (k->shut_rd || (k->type == SOCK_SEQPACKET_LINUX && (k->peer_gone || k->state != GB_SK_CONNECTED ||
+                                                             (k->peer_sk >= 0 && S(k->peer_sk)->shut_wr))))
         return 0;
       return -EAGAIN_LINUX;
     }
