@@ -78,12 +78,14 @@
 #define DT_DIR_LINUX 4
 #define DT_REG_LINUX 8
 #define DT_LNK_LINUX 10
+#define DT_SOCK_LINUX 12
 #define TCGETS_LINUX 0x5401
 #define TIOCGWINSZ_LINUX 0x5413
 #define EPOLLIN_LINUX 0x001
 #define EPOLLOUT_LINUX 0x004
 #define EPOLLERR_LINUX 0x008
 #define EPOLLHUP_LINUX 0x010
+#define EPOLLRDHUP_LINUX 0x2000
 #define EPOLLET_LINUX (1u << 31)
 #define EPOLL_CTL_ADD_LINUX 1
 #define EPOLL_CTL_DEL_LINUX 2
@@ -229,6 +231,42 @@
 /* "SIGSEGV" for 11; "SIGRT" for 32..64; "?" outside 1..64. The one signal-name table. */
 const char *gb_signal_name_linux(int sig);
 
+/* ---- sockets (emu/net.h) ---- */
+#define AF_UNIX_LINUX 1
+#define AF_INET_LINUX 2
+#define AF_INET6_LINUX 10
+#define SOCK_STREAM_LINUX 1
+#define SOCK_DGRAM_LINUX 2
+#define SOCK_SEQPACKET_LINUX 5
+#define SOCK_NONBLOCK_LINUX 04000
+#define SOCK_CLOEXEC_LINUX 02000000
+#define SOL_SOCKET_LINUX 1
+#define SO_REUSEADDR_LINUX 2
+#define SO_TYPE_LINUX 3
+#define SO_ERROR_LINUX 4
+#define SO_BROADCAST_LINUX 6
+#define SO_SNDBUF_LINUX 7
+#define SO_RCVBUF_LINUX 8
+#define SO_KEEPALIVE_LINUX 9
+#define SO_LINGER_LINUX 13
+#define SO_REUSEPORT_LINUX 15
+#define SO_ACCEPTCONN_LINUX 30
+#define SO_PROTOCOL_LINUX 38
+#define SO_DOMAIN_LINUX 39
+#define IPPROTO_IP_LINUX 0
+#define IPPROTO_TCP_LINUX 6
+#define IPPROTO_UDP_LINUX 17
+#define IPPROTO_IPV6_LINUX 41
+#define TCP_NODELAY_LINUX 1
+#define IPV6_V6ONLY_LINUX 26
+#define SHUT_RD_LINUX 0
+#define SHUT_WR_LINUX 1
+#define SHUT_RDWR_LINUX 2
+#define MSG_PEEK_LINUX 0x2
+#define MSG_TRUNC_LINUX 0x20
+#define MSG_DONTWAIT_LINUX 0x40
+#define MSG_NOSIGNAL_LINUX 0x4000
+
 /* ---- errno, as the guest sees it ---- */
 #define GB_ERRNO_LINUX(X)                                                                 \
   X(EPERM, 1) X(ENOENT, 2) X(ESRCH, 3) X(EINTR, 4) X(EIO, 5) X(ENXIO, 6) X(E2BIG, 7) X(ENOEXEC, 8) \
@@ -238,7 +276,11 @@ const char *gb_signal_name_linux(int sig);
   X(EXDEV, 18) X(ENODEV, 19) X(ENOTDIR, 20) X(EISDIR, 21) X(EINVAL, 22) X(ENFILE, 23)    \
   X(EMFILE, 24) X(ENOTTY, 25) X(EFBIG, 27) X(ENOSPC, 28) X(ESPIPE, 29) X(EROFS, 30)      \
   X(EMLINK, 31) X(EPIPE, 32) X(ERANGE, 34) X(ENAMETOOLONG, 36) X(ENOSYS, 38)            \
-  X(ENOTEMPTY, 39) X(ELOOP, 40) X(ENOTSUP, 95) X(ETIMEDOUT, 110)
+  X(ENOTEMPTY, 39) X(ELOOP, 40) X(ENOTSOCK, 88) X(EDESTADDRREQ, 89) X(EMSGSIZE, 90)      \
+  X(EPROTOTYPE, 91) X(ENOPROTOOPT, 92) X(EPROTONOSUPPORT, 93) X(ESOCKTNOSUPPORT, 94)    \
+  X(ENOTSUP, 95) X(EAFNOSUPPORT, 97) X(EADDRINUSE, 98) X(EADDRNOTAVAIL, 99)            \
+  X(ENETUNREACH, 101) X(ECONNRESET, 104) X(EISCONN, 106) X(ENOTCONN, 107)              \
+  X(ETIMEDOUT, 110) X(ECONNREFUSED, 111) X(EALREADY, 114) X(EINPROGRESS, 115)
 
 enum {
 #define GB_ERRNO_ENUM_(name, nr) name##_LINUX = nr,

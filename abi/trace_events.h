@@ -19,6 +19,14 @@
   X(GB_EV_EXEC, "exec", "execve of a process: its new image")                            \
   X(GB_EV_PROC_EXIT, "exit", "a process ended (exit status or killing signal): a zombie") \
   X(GB_EV_WAIT, "wait", "a zombie reaped by wait4 or waitid")                            \
+  X(GB_EV_NET_SOCKET, "net_socket", "a socket made (socket, socketpair, a connection)") \
+  X(GB_EV_NET_BIND, "net_bind", "a socket named (bind or an ephemeral port)")           \
+  X(GB_EV_NET_LISTEN, "net_listen", "a socket listening")                               \
+  X(GB_EV_NET_CONNECT, "net_connect", "a connection made, or a datagram peer set")      \
+  X(GB_EV_NET_ACCEPT, "net_accept", "a waiting connection accepted")                    \
+  X(GB_EV_NET_REFUSED, "net_refused", "nothing listens at the address: ECONNREFUSED")   \
+  X(GB_EV_NET_UNREACHABLE, "net_unreachable", "an address off the loopback: ENETUNREACH") \
+  X(GB_EV_NET_CLOSE, "net_close", "a socket's last descriptor closed")                  \
   X(GB_EV_REPEAT, "repeat", "golden subsets only: a run of identical events folded")
 
 typedef enum gb_event_kind {

@@ -13,10 +13,10 @@
 #define GB_FS_INODE_COST 256 /* budget bytes an inode costs besides its contents */
 
 typedef enum gb_fd_kind { FD_NONE, FD_STDIN, FD_STDOUT, FD_STDERR, FD_FILE, FD_EPOLL,
-                          FD_PIPE_R, FD_PIPE_W, FD_EVENTFD, FD_DIR } gb_fd_kind;
+                          FD_PIPE_R, FD_PIPE_W, FD_EVENTFD, FD_DIR, FD_SOCKET } gb_fd_kind;
 
 /* ---- the inode tree (fstree.c) ---- */
-enum { GB_INO_REG = 1, GB_INO_DIR, GB_INO_LNK, GB_INO_CHR };
+enum { GB_INO_REG = 1, GB_INO_DIR, GB_INO_LNK, GB_INO_CHR, GB_INO_SOCK }; /* SOCK: a bound AF_UNIX name */
 /* contents made by the run (vfs.c) rather than stored: read-only, read at open */
 enum { GB_GEN_NONE, GB_GEN_TEXT, GB_GEN_EXE };
 /* character devices */
@@ -60,7 +60,7 @@ typedef struct gb_fd {
   int node;            /* FD_FILE, FD_DIR: the inode (-1 none) */
   char *data;          /* FD_FILE over generated contents: a copy made at open (owned) */
   size_t len, pos;
-  int pipe;            /* FD_PIPE_*: index into gb_files.pipes */
+  int pipe;            /* FD_PIPE_*: index into gb_files.pipes; FD_SOCKET: into gb_net.sk */
   uint64_t counter;    /* FD_EVENTFD */
   gb_epoll_ent *ep; int nep; /* FD_EPOLL interest list */
   uint32_t flags;      /* O_*_LINUX as opened / set by F_SETFL */

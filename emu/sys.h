@@ -41,15 +41,28 @@ int64_t gb_put_statfs(gb_machine *m, uint64_t buf);
 int64_t gb_select(gb_machine *m, uint64_t nfds, const uint64_t sets[3], int64_t timeout_ns,
                   int nr, cJSON *ev);
 
+/* A blocking descriptor that cannot go on: the thread waits and syscall NR runs again
+ * (RIP back over the syscall instruction); gb_blocked passes R on and marks the event
+ * (sys_file.c). */
+int64_t gb_restart(gb_machine *m, int nr);
+int64_t gb_blocked(gb_machine *m, cJSON *ev, int64_t r);
+/* read/write on a socket descriptor (sys_net.c); NR re-runs when it blocks (-1: never). */
+int64_t gb_net_read(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, int nr);
+int64_t gb_net_write(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, int nr);
+
 #define SYS(name) int64_t gb_sys_##name(gb_machine *m, const uint64_t *a, cJSON *ev)
 /* sys_mem.c */
 SYS(mmap); SYS(munmap); SYS(mprotect); SYS(brk); SYS(madvise); SYS(mincore); SYS(mremap);
 /* sys_file.c */
-SYS(read); SYS(write); SYS(writev); SYS(open); SYS(openat); SYS(close); SYS(fstat);
+SYS(read); SYS(readv); SYS(write); SYS(writev); SYS(open); SYS(openat); SYS(close); SYS(fstat);
 SYS(newfstatat); SYS(stat); SYS(lseek); SYS(pread64); SYS(fcntl); SYS(ioctl); SYS(access);
 SYS(faccessat); SYS(readlinkat); SYS(readlink); SYS(dup); SYS(dup3); SYS(dup2); SYS(pipe2);
 SYS(pipe); SYS(eventfd2); SYS(epoll_create1); SYS(epoll_create); SYS(epoll_ctl); SYS(epoll_pwait);
 SYS(getdents64); SYS(poll); SYS(ppoll); SYS(pwrite64); SYS(ftruncate); SYS(fsync); SYS(fchmod); SYS(fchown); SYS(fstatfs);
+/* sys_net.c */
+SYS(socket); SYS(socketpair); SYS(bind); SYS(listen); SYS(accept); SYS(accept4); SYS(connect);
+SYS(getsockname); SYS(getpeername); SYS(setsockopt); SYS(getsockopt); SYS(shutdown);
+SYS(sendto); SYS(recvfrom); SYS(sendmsg); SYS(recvmsg);
 /* sys_path.c */
 SYS(getcwd); SYS(mkdir); SYS(mkdirat); SYS(lstat); SYS(statx); SYS(truncate); SYS(chdir);
 SYS(fchdir); SYS(rename); SYS(renameat); SYS(renameat2); SYS(rmdir); SYS(link); SYS(linkat);

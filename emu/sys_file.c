@@ -42,7 +42,7 @@ static int fd_dev(gb_machine *m, const gb_fd *f) {
 }
 
 /* R as the syscall's value; a restarted call says so in its event. */
-static int64_t blocked(gb_machine *m, cJSON *ev, int64_t r) {
+int64_t gb_blocked(gb_machine *m, cJSON *ev, int64_t r) {
   if (m->files.restarting) {
     m->files.restarting = 0;
     if (ev) cJSON_AddBoolToObject(ev, "blocks", 1), cJSON_AddBoolToObject(ev, "restarts", 1);
@@ -53,7 +53,7 @@ static int64_t blocked(gb_machine *m, cJSON *ev, int64_t r) {
 /* A blocking pipe end that cannot go on: the thread waits (TH_PIPE) and the syscall
  * NR runs again when a pipe changes (RIP back over the 2-byte syscall instruction,
  * RAX = NR kept by the scheduler). */
-static int64_t restart(gb_machine *m, int nr) {
+int64_t gb_restart(gb_machine *m, int nr) {
   gb_set_reg(m, UC_X86_REG_RIP, gb_reg(m, UC_X86_REG_RIP) - 2);
   gb_block(m, TH_PIPE, GB_NEVER);
   m->files.restarting = 1;
@@ -61,8 +61,9 @@ static int64_t restart(gb_machine *m, int nr) {
 }
 
 static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint64_t off,
-                         int use_off) {
+                         int use_off, int nr) {
   if (n > CHUNK) n = CHUNK;
+  if (f->kind == FD_SOCKET) return gb_net_read(m, f, buf, n, nr);
   if (f->kind == FD_STDIN) return gb_stdin_read(m, buf, n);
   if (f->kind == FD_DIR) return -EISDIR_LINUX;
   if (f->kind == FD_FILE && (f->flags & O_ACCMODE_LINUX) == O_WRONLY_LINUX) return -EBADF_LINUX;
@@ -81,7 +82,7 @@ static int64_t read_into(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, uint
   }
   if (f->kind == FD_PIPE_R) {
     int64_t r = gb_pipe_read(m, f->pipe, buf, n);
-    return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) ? restart(m, 0) : r;
+    return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) ? gb_restart(m, 0) : r;
   }
   if (f->kind == FD_EVENTFD) {
     if (n < 8) return -EINVAL_LINUX;
@@ -97,7 +98,7 @@ int64_t gb_sys_read(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   gb_fd *f = gb_getfd(m, a[0]);
   if (!f) return -EBADF_LINUX;
-  return blocked(m, ev, read_into(m, f, a[1], a[2], 0, 0));
+  return gb_blocked(m, ev, read_into(m, f, a[1], a[2], 0, 0, 0));
 }
 
 /* Only regular files have positions: pread/pwrite elsewhere are ESPIPE. */
@@ -120,7 +121,7 @@ int64_t gb_sys_pread64(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   gb_fd *f;
   int64_t r = positioned(m, a, &f);
-  return r < 0 ? r : read_into(m, f, a[1], a[2], a[3], 1);
+  return r < 0 ? r : read_into(m, f, a[1], a[2], a[3], 1, 17);
 }
 
 /* Guest bytes [BUF, BUF+N) into F's node at OFF; the count written or -errno. */
@@ -166,9 +167,10 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int 
     gb_fd_shared(m, f);
     return r;
   }
+  if (f->kind == FD_SOCKET) return gb_net_write(m, f, buf, n, nr);
   if (f->kind == FD_PIPE_W) {
     int64_t r = gb_pipe_write(m, f->pipe, buf, n);
-    return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) && nr >= 0 ? restart(m, nr) : r;
+    return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) && nr >= 0 ? gb_restart(m, nr) : r;
   }
   if (f->kind == FD_EVENTFD) {
     uint64_t v;
@@ -212,7 +214,7 @@ int64_t gb_sys_fsync(gb_machine *m, const uint64_t *a, cJSON *ev) {
 int64_t gb_sys_write(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
   int64_t r = write_from(m, (int)a[0], a[1], a[2], 1);
-  return blocked(m, ev, r);
+  return gb_blocked(m, ev, r);
 }
 
 int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -224,7 +226,26 @@ int64_t gb_sys_writev(gb_machine *m, const uint64_t *a, cJSON *ev) {
     if (gb_read(m, a[1] + 16 * i, iov, 16) < 0) return total ? total : -EFAULT_LINUX;
     int64_t r = write_from(m, (int)a[0], iov[0], iov[1], total ? -1 : 20);
     if (r == -EAGAIN_LINUX && total) break;
-    if (m->files.restarting) return blocked(m, ev, r);
+    if (m->files.restarting) return gb_blocked(m, ev, r);
+    if (r < 0) return total ? total : r;
+    total += r;
+    if ((uint64_t)r < iov[1]) break;
+  }
+  return total;
+}
+
+int64_t gb_sys_readv(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  gb_fd *f = gb_getfd(m, a[0]);
+  if (!f) return -EBADF_LINUX;
+  if (a[2] > 1024) return -EINVAL_LINUX;
+  int64_t total = 0;
+  for (uint64_t i = 0; i < a[2]; i++) {
+    uint64_t iov[2];
+    if (gb_read(m, a[1] + 16 * i, iov, 16) < 0) return total ? total : -EFAULT_LINUX;
+    if (!iov[1]) continue;
+    if (total && f->kind != FD_FILE) break; /* what is there now, in the first buffer */
+    int64_t r = read_into(m, f, iov[0], iov[1], 0, 0, 19);
+    if (m->files.restarting) return gb_blocked(m, ev, r);
     if (r < 0) return total ? total : r;
     total += r;
     if ((uint64_t)r < iov[1]) break;
@@ -236,6 +257,7 @@ static void release(gb_machine *m, gb_fd *f) {
   gb_fd_unshare(m, (int)(f - m->files.fds));
   if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, -1);
   if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) gb_fs_put(m, f->node);
+  if (f->kind == FD_SOCKET) gb_sock_ref(m, f->pipe, -1);
   free(f->data);
   free(f->ep);
   free(f->path);
@@ -290,7 +312,7 @@ static int64_t fill_stat(gb_machine *m, cJSON *ev, uint64_t buf, const gb_stat_i
 void gb_node_stat(gb_machine *m, int node, int64_t size, gb_stat_info *si) {
   static const uint64_t rdev[] = {0, 0x103, 0x105, 0x107, 0x108, 0x109}; /* 1:3 null ... 1:9 urandom */
   const gb_inode *n = &m->w->fs.nodes[node];
-  static const uint32_t fmt[] = {0, S_IFREG_LINUX, S_IFDIR_LINUX, S_IFLNK_LINUX, S_IFCHR_LINUX};
+  static const uint32_t fmt[] = {0, S_IFREG_LINUX, S_IFDIR_LINUX, S_IFLNK_LINUX, S_IFCHR_LINUX, S_IFSOCK_LINUX};
   memset(si, 0, sizeof *si);
   si->mode = fmt[n->type] | n->mode;
   si->ino = n->ino;
@@ -324,6 +346,7 @@ int64_t gb_sys_fstat(gb_machine *m, const uint64_t *a, cJSON *ev) {
     gb_node_stat(m, f->node, f->data ? (int64_t)f->len : -1, &si);
     break;
   case FD_PIPE_R: case FD_PIPE_W: si.mode = S_IFIFO_LINUX | 0600, si.ino = 200 + a[0]; break;
+  case FD_SOCKET: si.mode = S_IFSOCK_LINUX | 0777, si.ino = 100000 + (uint64_t)m->w->net.sk[f->pipe].seq; break;
   default: si.mode = 0000600, si.ino = 300 + a[0]; break;
   }
   return fill_stat(m, ev, a[1], &si);
@@ -365,6 +388,7 @@ static int64_t dup_to(gb_machine *m, gb_fd *f, int to) {
   t->path = f->path ? strdup(f->path) : NULL;
   if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) m->w->fs.nodes[f->node].opens++;
   if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, 1);
+  if (f->kind == FD_SOCKET) gb_sock_ref(m, f->pipe, 1);
   if (f->data) {
     t->data = malloc(f->len ? f->len : 1);
     if (!t->data) return -ENOMEM_LINUX;
@@ -563,6 +587,7 @@ static uint32_t ready(gb_machine *m, int fd, uint64_t *gen) {
     return gb_pipe_ready(m, f->pipe, f->kind == FD_PIPE_W);
   }
   if (f->kind == FD_EVENTFD) return (f->counter > 0 ? EPOLLIN_LINUX : 0) | EPOLLOUT_LINUX;
+  if (f->kind == FD_SOCKET) return gb_sock_ready(m, f->pipe, gen);
   return 0;
 }
 
@@ -627,6 +652,7 @@ int64_t gb_sys_getdents64(gb_machine *m, const uint64_t *a, cJSON *ev) {
     memcpy(rec + 16, &reclen, 2);
     /* /proc/self/exe is listed as the symlink it is on Linux */
     rec[18] = n->type == GB_INO_DIR ? DT_DIR_LINUX : n->type == GB_INO_CHR ? DT_CHR_LINUX
+            : n->type == GB_INO_SOCK ? DT_SOCK_LINUX
             : n->type == GB_INO_LNK || n->gen == GB_GEN_EXE ? DT_LNK_LINUX : DT_REG_LINUX;
     memcpy(rec + 19, name, nl);
     if (gb_write(m, a[1] + used, rec, reclen) < 0) return used ? (int64_t)used : -EFAULT_LINUX;
@@ -696,7 +722,7 @@ static int64_t do_poll(gb_machine *m, uint64_t fds, uint64_t nfds, int64_t timeo
   if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
   if (timeout_ns < 0) {
     if (ev) cJSON_AddBoolToObject(ev, "restarts", 1);
-    return restart(m, nr);
+    return gb_restart(m, nr);
   }
   gb_block(m, TH_EPOLL, gb_now_ns(m) + (uint64_t)timeout_ns);
   return 0;
@@ -735,7 +761,7 @@ int64_t gb_select(gb_machine *m, uint64_t nfds, const uint64_t sets[3], int64_t 
   if (n == 0 && timeout_ns < 0) {
     if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
     if (ev) cJSON_AddBoolToObject(ev, "restarts", 1);
-    return restart(m, nr); /* the sets are read again then */
+    return gb_restart(m, nr); /* the sets are read again then */
   }
   for (int k = 0; k < 3; k++)
     if (sets[k] && words && gb_write(m, sets[k], out[k], (nfds + 7) / 8) < 0) return -EFAULT_LINUX;

@@ -82,6 +82,7 @@ static int64_t do_open(gb_machine *m, uint64_t dirfd, uint64_t path_addr, uint64
     if (excl) return -EEXIST_LINUX;
     const gb_inode *n = N(node);
     if (n->type == GB_INO_LNK) return -ELOOP_LINUX; /* O_NOFOLLOW on a symlink */
+    if (n->type == GB_INO_SOCK) return -ENXIO_LINUX; /* a socket's name cannot be opened */
     if ((flags & O_DIRECTORY_LINUX) && n->type != GB_INO_DIR) return -ENOTDIR_LINUX;
     if (n->type == GB_INO_DIR && (acc != O_RDONLY_LINUX || creat)) return -EISDIR_LINUX;
     if (acc != O_WRONLY_LINUX && !may(n, 4)) return -EACCES_LINUX;

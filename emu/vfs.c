@@ -189,6 +189,7 @@ int gb_fds_fork(gb_machine *c, gb_machine *m) {
     if (pf->data) memcpy(f->data, pf->data, pf->len);
     if (pf->ep) memcpy(f->ep, pf->ep, sizeof *pf->ep * (size_t)pf->nep);
     if (f->kind == FD_PIPE_R || f->kind == FD_PIPE_W) gb_pipe_ref(m, f->pipe, f->kind == FD_PIPE_W, 1);
+    if (f->kind == FD_SOCKET) gb_sock_ref(m, f->pipe, 1);
     if (f->node >= 0 && (f->kind == FD_FILE || f->kind == FD_DIR)) m->w->fs.nodes[f->node].opens++;
   }
   c->files.cwd = m->files.cwd;

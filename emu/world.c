@@ -27,6 +27,7 @@ void gb_world_free(gb_machine *first) {
   if (!w) return;
   for (int i = 1; i < w->nprocs; i++) gb_machine_close(w->procs[i]);
   gb_fsys_free(first);
+  gb_net_free(first);
   gb_trace_free(first);
   cJSON_Delete(w->scratch);
   free(w->procs);

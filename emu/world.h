@@ -18,6 +18,7 @@
 
 #include "common.h"
 #include "files.h"
+#include "net.h"
 #include "trace.h"
 
 #define GB_FIRST_PID 1000     /* the first process's pid (and its main thread's tid) */
@@ -29,7 +30,7 @@ struct gb_world {
   int next_pid;           /* pids and tids come from one counter, as on Linux */
   int max_procs;          /* --max-procs: live processes (zombies count) */
   gb_fsys fs;             /* shared file objects (files.h) */
-  /* net: the socket table (emu/net.h's part) belongs here, shared like pipes */
+  gb_net net;             /* the sockets (net.h: socket.c, sys_net.c), shared like pipes */
   gb_trace trace;         /* one trace: events of processes but the first carry "pid" */
   uint64_t tinsns_base;   /* instructions counted by the processes before the running
                              one's turn (the clock above); insns_base the same for the

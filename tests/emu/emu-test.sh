@@ -199,6 +199,60 @@ forkbomb)
   stop_is procs
   grep -q 'process budget: 6 processes' "$tmp/err" "$tmp/trace.json" || fail "the stop message does not name the budget"
   grep -q '"refused"' "$tmp/trace.json" || fail "no refused fork in the trace" ;;
+netloop)
+  # The loopback network (emu/net.h): HTTP via httptest on 127.0.0.1 and [::1], TCP echo
+  # with shutdown(SHUT_WR), AF_UNIX stream (path and abstract), datagram, socketpair,
+  # seqpacket, UDP echo, a refused dial: as natively (the native run listens only on
+  # 127.0.0.1 and ::1, inside the program). The trace is byte-identical over two runs and
+  # a recording replays.
+  need "$emuprogs/netloop"
+  "$emuprogs/netloop" >"$tmp/native" 2>&1 || { cat "$tmp/native" >&2; fail "native run failed"; }
+  run "$emuprogs/netloop"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  for k in net_socket net_bind net_listen net_connect net_accept net_refused net_close; do
+    grep -q "\"$k\"" "$tmp/trace.json" || fail "no $k event in the trace"
+  done
+  cp "$tmp/trace.json" "$tmp/trace1.json"
+  run "$emuprogs/netloop"
+  cmp "$tmp/trace1.json" "$tmp/trace.json" || fail "trace differs between two runs"
+  "$goboot" record --quiet -o "$tmp/rec.json" "$emuprogs/netloop" >/dev/null 2>&1 || fail "record failed"
+  "$goboot" replay "$tmp/rec.json" >"$tmp/replay" 2>&1 || { cat "$tmp/replay" >&2; fail "replay diverged"; } ;;
+netoffnet)
+  # Under goboot only (never natively: this machine's network is off limits): a dial to
+  # TEST-NET 192.0.2.1 and to 2001:db8::1 is ENETUNREACH at once; localhost resolves from
+  # /etc/hosts; a name not there fails through the resolver's UDP to 127.0.0.1:53, which
+  # is refused at once (connected UDP: the port-unreachable error comes back on read).
+  need "$emuprogs/netloop"
+  run_args "$emuprogs/netloop" offnet
+  expect_rc 0
+  grep -qx 'dial 192.0.2.1: unreachable = true dial tcp 192.0.2.1:80: connect: network is unreachable' "$tmp/out" ||
+    { cat "$tmp/out" >&2; fail "the TEST-NET dial did not fail with ENETUNREACH"; }
+  grep -qx 'dial 2001:db8::1 udp: unreachable = true' "$tmp/out" || fail "the IPv6 dial was not ENETUNREACH"
+  grep -qx 'localhost: \[127.0.0.1 ::1\] <nil>' "$tmp/out" || fail "localhost did not resolve from /etc/hosts"
+  grep -q '^lookup nosuch.example.com fails: true lookup nosuch.example.com on 127.0.0.1:53: read udp 127.0.0.1:[0-9]*->127.0.0.1:53: read: connection refused$' "$tmp/out" ||
+    { cat "$tmp/out" >&2; fail "the DNS lookup did not fail with a refused read from 127.0.0.1:53"; }
+  grep -qx 'fast: true' "$tmp/out" || fail "not at once"
+  grep -q '"net_unreachable"' "$tmp/trace.json" || fail "no net_unreachable event"
+  cp "$tmp/out" "$tmp/out1"
+  run_args "$emuprogs/netloop" offnet
+  cmp "$tmp/out1" "$tmp/out" || fail "output differs between two runs" ;;
+nohostsocket)
+  # goboot makes no host socket syscall while the guest uses sockets (strace -f over the
+  # whole goboot process, both socket programs).
+  command -v strace >/dev/null || fail "strace is not installed (scripts/setup.sh installs it)"
+  need "$emuprogs/netloop"
+  # LeakSanitizer cannot run under ptrace: the sanitizer build checks leaks elsewhere
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0; export ASAN_OPTIONS
+  strace -f -qq -e trace=network -o "$tmp/strace" "$goboot" run --quiet "$emuprogs/netloop" >"$tmp/out" 2>"$tmp/err" ||
+    { cat "$tmp/err" >&2; fail "goboot run under strace failed"; }
+  strace -f -qq -e trace=network -o "$tmp/strace2" "$goboot" run --quiet "$emuprogs/netloop" offnet >>"$tmp/out" 2>"$tmp/err" ||
+    { cat "$tmp/err" >&2; fail "goboot run offnet under strace failed"; }
+  grep -q 'echo:ping' "$tmp/out" || fail "the guest did not use its sockets"
+  cat "$tmp/strace2" >>"$tmp/strace"
+  if grep -E '(socket|connect|bind|sendto|sendmsg|recvfrom|recvmsg|listen|accept|socketpair)\(' "$tmp/strace" >&2; then
+    fail "goboot made host socket syscalls (above)"
+  fi ;;
 stdin)
   # fd 0 (emu/stdin.c): gofmt formats what goboot's stdin or --stdin FILE holds, as the
   # native gofmt does; the summary has the bytes' count and sha256; a recording keeps

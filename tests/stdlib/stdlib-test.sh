@@ -32,7 +32,6 @@ os) skip="TestErrProcessDone TestExecutableDeleted" # run the go tool (not in th
     skip="$skip TestFifoEOF" # mkfifo: no FIFOs in the tree yet
     ;;
 os/exec) skip="TestExtraFiles TestExtraFilesRace" ;; # both listen on 127.0.0.1: sockets
-compress/gzip) skip="Example_compressingReader" ;; # an httptest server: sockets
 *) skip= ;;
 esac
 mounts="--mount $real:$src"
