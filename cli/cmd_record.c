@@ -109,6 +109,7 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
   cJSON_AddNumberToObject(lim, "ncpu", o->ncpu);
   cJSON_AddBoolToObject(lim, "tls_all", o->tls_all);
   cJSON_AddBoolToObject(lim, "exact_insns", o->exact_insns);
+  if (o->no_preempt) cJSON_AddBoolToObject(lim, "no_preempt", 1);
   cJSON *vfs = cJSON_AddObjectToObject(r, "vfs");
   cJSON_AddNumberToObject(vfs, "cgroup_version", o->vfs.cgroup_version);
   cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)o->vfs.cpu_quota_us);

@@ -95,6 +95,7 @@ int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who)
     break;
   case GB_OPT_MAX_FS: bad = parse_num(arg, &o->vfs.max_fs) || !o->vfs.max_fs; break;
   case GB_OPT_EXACT: o->exact_insns = 1; break;
+  case GB_OPT_NO_PREEMPT: o->no_preempt = 1; break;
   default: return 0;
   }
   if (bad) {

@@ -14,7 +14,8 @@
 enum {
   GB_OPT_UNTIL = 0x1800, GB_OPT_MAX_INSNS, GB_OPT_MAX_MEM, GB_OPT_TIMEOUT, GB_OPT_QUANTUM,
   GB_OPT_NCPU, GB_OPT_TLS_ALL, GB_OPT_CGROUP, GB_OPT_CPU_QUOTA, GB_OPT_CPU_PERIOD,
-  GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS, GB_OPT_STDIN, GB_OPT_MOUNT, GB_OPT_CWD
+  GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS, GB_OPT_STDIN, GB_OPT_MOUNT, GB_OPT_CWD,
+  GB_OPT_NO_PREEMPT
 };
 
 #define GB_RUN_LONGOPTS                                           \
@@ -33,7 +34,8 @@ enum {
   {"max-fs", required_argument, 0, GB_OPT_MAX_FS},                \
   {"stdin", required_argument, 0, GB_OPT_STDIN},                  \
   {"mount", required_argument, 0, GB_OPT_MOUNT},                  \
-  {"cwd", required_argument, 0, GB_OPT_CWD}
+  {"cwd", required_argument, 0, GB_OPT_CWD},                     \
+  {"no-preempt", no_argument, 0, GB_OPT_NO_PREEMPT}
 
 #define GB_RUN_HELP                                                                        \
   "  --until WHERE      stop at exit (default), main.main, runtime.main or any SYMBOL\n"   \
@@ -52,7 +54,8 @@ enum {
   "  --stdin FILE|none|-  the guest's fd 0: FILE (read-only), nothing, or goboot's stdin\n" \
   "                     (the default; read to EOF as the guest asks, bytes recorded)\n" \
   "  --mount HOST:GUEST  a read-only copy of the host file or tree at GUEST (EROFS)\n" \
-  "  --cwd DIR          the guest's starting directory (absolute; made if missing)\n"
+  "  --cwd DIR          the guest's starting directory (absolute; made if missing)\n" \
+  "  --no-preempt       drop Go's SIGURG preemption signals (recorded as signal_suppressed)\n"
 
 /* 1 if OPT was a run option (applied to O), 0 if not, -1 on a bad value (message
  * printed as "goboot WHO: ..."). */

@@ -81,6 +81,7 @@ typedef struct gb_emu_opts {
   int ncpu;                /* CPUs the guest sees (sched_getaffinity); 0 → 1 */
   uint32_t quantum;        /* blocks per time slice; 0 → default */
   int tls_all;             /* count TLS loads of g for the whole run, not only the boot */
+  int no_preempt;          /* SIGURG sends are dropped (recorded), as before signals were delivered */
   int exact_insns;         /* also count with a per-instruction hook (slow; a cross-check) */
   int echo;                /* write guest fd 1/2 output to our stdout/stderr */
   gb_vfs_opts vfs;
