@@ -200,6 +200,7 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
   gb_emu_result res;
   gb_stdin_log stdin_log = {NULL, 0};
   o.stdin_log = &stdin_log;
+  gb_runopts_host_signals(&o);
   int er = gb_emu_run(&img, &st, &o, &res);
   o.stdin_log = er < 0 ? NULL : &stdin_log;
   if (er < 0) {

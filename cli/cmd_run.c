@@ -151,6 +151,7 @@ int cmd_run(int argc, char **argv) {
     return rc;
   }
   gb_emu_result res;
+  gb_runopts_host_signals(&o);
   int er = gb_emu_run(&img, &st, &o, &res);
   gb_mounts_free(&o); /* copied into the guest's tree */
   if (er < 0) {

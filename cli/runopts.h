@@ -62,6 +62,9 @@ enum {
 int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who);
 /* run and record: the guest's stdin is goboot's own unless --stdin says otherwise. */
 void gb_runopts_stdin_default(gb_emu_opts *o);
+/* run and record: SIGINT, SIGTERM, SIGHUP to goboot end the run (stop "host_signal",
+ * exit 87) with the trace written, instead of killing goboot. */
+void gb_runopts_host_signals(gb_emu_opts *o);
 
 /* Load PATH, refuse anything but a Go binary, and build the initial stack from IN
  * (never announcing a vDSO: none is mapped). Returns 0, or the exit code after

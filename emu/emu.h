@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <signal.h>
+
 #include "image.h"
 #include "stack.h"
 
@@ -26,7 +28,8 @@ typedef enum gb_stop_kind {
   GB_STOP_WALL,        /* wall-clock guard */
   GB_STOP_UNSUPPORTED, /* a feature goboot does not emulate */
   GB_STOP_DEADLOCK,    /* every guest thread blocked with nothing to wake it */
-  GB_STOP_ERROR        /* emulator error (Unicorn refused something, host OOM) */
+  GB_STOP_ERROR,       /* emulator error (Unicorn refused something, host OOM) */
+  GB_STOP_HOST_SIGNAL  /* goboot itself got SIGINT/SIGTERM/SIGHUP from the host */
 } gb_stop_kind;
 
 const char *gb_stop_name(gb_stop_kind k); /* "exit", "until", "fault", ... */
@@ -81,6 +84,8 @@ typedef struct gb_emu_opts {
   int ncpu;                /* CPUs the guest sees (sched_getaffinity); 0 → 1 */
   uint32_t quantum;        /* blocks per time slice; 0 → default */
   int tls_all;             /* count TLS loads of g for the whole run, not only the boot */
+  volatile sig_atomic_t *host_signal; /* the caller's flag: a host signal's number, 0 none;
+                                         read at each wall-clock check and between runs */
   int no_preempt;          /* SIGURG sends are dropped (recorded), as before signals were delivered */
   int exact_insns;         /* also count with a per-instruction hook (slow; a cross-check) */
   int echo;                /* write guest fd 1/2 output to our stdout/stderr */

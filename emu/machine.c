@@ -148,6 +148,8 @@ static int start_main_thread(gb_machine *m) {
 void gb_machine_run(gb_machine *m) {
   int idle = 0;
   while (m->stop == GB_STOP_NONE) {
+    gb_host_signal_check(m);
+    if (m->stop != GB_STOP_NONE) break;
     gb_thread *t = gb_cur(m);
     if ((t->pend.set | m->sig.shared.set) & ~t->sigmask || t->sig_suspended) {
       gb_signal_run_pending(m); /* sigsend.c: the deterministic delivery point */

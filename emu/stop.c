@@ -14,6 +14,7 @@ const char *gb_stop_name(gb_stop_kind k) {
   case GB_STOP_UNSUPPORTED: return "unsupported";
   case GB_STOP_DEADLOCK: return "deadlock";
   case GB_STOP_ERROR: return "error";
+  case GB_STOP_HOST_SIGNAL: return "host_signal";
   }
   return "?";
 }
@@ -28,6 +29,7 @@ int gb_stop_exit_code(gb_stop_kind k, int guest_code) {
   case GB_STOP_WALL: return 83;
   case GB_STOP_UNSUPPORTED: return 84;
   case GB_STOP_DEADLOCK: return 85;
+  case GB_STOP_HOST_SIGNAL: return 87;
   default: return 86;
   }
 }

@@ -48,6 +48,7 @@ static const struct { int code; const char *name, *words; } NAMED[] = {
   {GB_E_UNSUPPORTED, "GB_E_UNSUPPORTED", "unsupported feature"},
   {GB_E_DEADLOCK, "GB_E_DEADLOCK", "deadlock"},
   {GB_E_EMULATOR, "GB_E_EMULATOR", "emulator error"},
+  {GB_E_HOST_SIGNAL, "GB_E_HOST_SIGNAL", "goboot got SIGINT, SIGTERM or SIGHUP"},
 };
 #define NNAMED ((int)(sizeof NAMED / sizeof NAMED[0]))
 
