@@ -211,7 +211,12 @@
 #define SS_DISABLE_LINUX 2
 #define SS_AUTODISARM_LINUX (1U << 31)
 #define MINSIGSTKSZ_LINUX 2048
-/* si_code values of the synchronous signals goboot raises */
+/* si_code values: of sent signals (SI_USER kill, SI_QUEUE sigqueue, SI_TKILL tkill/tgkill)
+ * and of the synchronous signals goboot raises */
+#define SI_USER_LINUX 0
+#define SI_QUEUE_LINUX (-1)
+#define SI_TKILL_LINUX (-6)
+#define SIGRTMIN_LINUX 32     /* the kernel's; glibc reserves 32..34 for itself */
 #define SI_KERNEL_LINUX 0x80
 #define SEGV_MAPERR_LINUX 1
 #define SEGV_ACCERR_LINUX 2

@@ -12,8 +12,11 @@
   X(GB_EV_BOOT_PHASE_END, "boot_phase_end", "first runtime.schedule: the boot is over")  \
   X(GB_EV_SYSCALL, "syscall", "a syscall in the table, with its arguments and result")   \
   X(GB_EV_UNKNOWN_SYSCALL, "unknown_syscall", "a syscall number not in the table: ENOSYS") \
-  X(GB_EV_SIGNAL_SUPPRESSED, "signal_suppressed", "a sent signal that was not delivered") \
-  X(GB_EV_SIGNAL, "signal", "a synchronous signal delivered to the guest's handler")     \
+  X(GB_EV_SIGNAL_SUPPRESSED, "signal_suppressed", "a SIGURG dropped under --no-preempt") \
+  X(GB_EV_SIGNAL_SENT, "signal_sent", "kill/tkill/tgkill/sigqueueinfo or the kernel sent a signal") \
+  X(GB_EV_SIGNAL_IGNORED, "signal_ignored", "a sent signal discarded: SIG_IGN or default ignore") \
+  X(GB_EV_SIGNAL_PENDING, "signal_pending", "a sent signal every target blocks: left pending") \
+  X(GB_EV_SIGNAL, "signal", "a signal delivered to the guest's handler (a fault, or sent)") \
   X(GB_EV_SIGRETURN, "sigreturn", "rt_sigreturn from a delivered signal's frame")        \
   X(GB_EV_FORK, "fork", "a new process: fork, vfork or clone without CLONE_THREAD")    \
   X(GB_EV_EXEC, "exec", "execve of a process: its new image")                            \

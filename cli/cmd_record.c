@@ -110,6 +110,7 @@ cJSON *gb_recording_new(const gb_image *img, const gb_stack *st, const gb_stack_
   cJSON_AddBoolToObject(lim, "tls_all", o->tls_all);
   cJSON_AddBoolToObject(lim, "exact_insns", o->exact_insns);
   if (o->max_procs) cJSON_AddNumberToObject(lim, "max_procs", o->max_procs);
+  if (o->no_preempt) cJSON_AddBoolToObject(lim, "no_preempt", 1);
   cJSON *vfs = cJSON_AddObjectToObject(r, "vfs");
   cJSON_AddNumberToObject(vfs, "cgroup_version", o->vfs.cgroup_version);
   cJSON_AddNumberToObject(vfs, "cpu_quota_us", (double)o->vfs.cpu_quota_us);
@@ -201,6 +202,7 @@ int gb_record_run(int argc, char **argv, const char *who, const char **out_path,
   gb_emu_result res;
   gb_stdin_log stdin_log = {NULL, 0};
   o.stdin_log = &stdin_log;
+  gb_runopts_host_signals(&o);
   int er = gb_emu_run(&img, &st, &o, &res);
   o.stdin_log = er < 0 ? NULL : &stdin_log;
   if (er < 0) {

@@ -185,6 +185,7 @@ static int build_spec(replay *r, char *err, size_t errlen) {
   r->o.tls_all = cJSON_IsTrue(get(r->lim, "tls_all"));
   r->o.exact_insns = cJSON_IsTrue(get(r->lim, "exact_insns"));
   if (!u64(r->lim, "max_procs", &v) && v >= 1 && v <= 4096) r->o.max_procs = (int)v;
+  r->o.no_preempt = cJSON_IsTrue(get(r->lim, "no_preempt"));
   if (!u64(r->vfs, "cgroup_version", &v)) r->o.vfs.cgroup_version = (int)v;
   if (cJSON_IsNumber(get(r->vfs, "cpu_quota_us")))
     r->o.vfs.cpu_quota_us = (int64_t)get(r->vfs, "cpu_quota_us")->valuedouble;

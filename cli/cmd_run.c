@@ -145,6 +145,7 @@ int cmd_run(int argc, char **argv) {
   int terr = 0;
   if (trace_path && !(o.trace_out = open_trace(trace_path, &tbuf))) terr = errno;
   gb_emu_result res;
+  gb_runopts_host_signals(&o);
   int er = gb_emu_run(&img, &st, &o, &res);
   gb_mounts_free(&o); /* copied into the guest's tree */
   if (o.trace_out) {

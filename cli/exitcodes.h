@@ -18,7 +18,8 @@ enum {
   GB_E_UNSUPPORTED = 84, /* ... a feature goboot does not emulate; check: a binary it cannot judge */
   GB_E_DEADLOCK = 85,    /* ... every guest thread blocked */
   GB_E_EMULATOR = 86,    /* ... the emulator failed (Unicorn refused something) */
-  GB_E_PROC_BUDGET = 87  /* ... the process budget (--max-procs): a fork bomb */
+  GB_E_PROC_BUDGET = 87, /* ... the process budget (--max-procs): a fork bomb */
+  GB_E_HOST_SIGNAL = 88  /* ... goboot got SIGINT, SIGTERM or SIGHUP (the trace is still written) */
 };
 
 #define GB_EXIT_CODES_HELP                                                                \
@@ -35,6 +36,7 @@ enum {
   "  78       out of host memory\n"                                                       \
   "  80-87    emulation stopped: 80 guest fault, 81 instruction budget, 82 memory budget,\n" \
   "           83 wall-clock guard, 84 unsupported feature, 85 deadlock, 86 emulator error,\n" \
-  "           87 process budget (--max-procs)\n"
+  "           87 process budget (--max-procs)\n" \
+  "  88       goboot got SIGINT, SIGTERM or SIGHUP: the run ends, the trace is written\n"
 
 #endif

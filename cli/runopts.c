@@ -1,6 +1,7 @@
 /* runopts.c — see runopts.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,7 @@ int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who)
     o->max_procs = (int)n;
     break;
   }
+  case GB_OPT_NO_PREEMPT: o->no_preempt = 1; break;
   default: return 0;
   }
   if (bad) {
@@ -132,4 +134,23 @@ int gb_guest_prepare(const char *who, const char *path, gb_inputs *in, gb_image 
     return GB_E_USAGE;
   }
   return 0;
+}
+
+/* The one piece of process-wide state a signal handler needs: which host signal came.
+ * Only the handler writes it; emu/ reads it through o->host_signal (never Unicorn from
+ * a handler: uc_emu_stop is not async-signal-safe), at its wall-clock checks. */
+static volatile sig_atomic_t host_signal;
+
+static void on_host_signal(int s) { host_signal = s; }
+
+void gb_runopts_host_signals(gb_emu_opts *o) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_host_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  o->host_signal = &host_signal;
 }

@@ -15,7 +15,8 @@ enum {
   GB_OPT_UNTIL = 0x1800, GB_OPT_MAX_INSNS, GB_OPT_MAX_MEM, GB_OPT_TIMEOUT, GB_OPT_QUANTUM,
   GB_OPT_NCPU, GB_OPT_TLS_ALL, GB_OPT_CGROUP, GB_OPT_CPU_QUOTA, GB_OPT_CPU_PERIOD,
   GB_OPT_MOUNTINFO, GB_OPT_EXACT, GB_OPT_MAX_FS, GB_OPT_STDIN, GB_OPT_MOUNT, GB_OPT_CWD,
-  GB_OPT_MAX_PROCS
+  GB_OPT_MAX_PROCS,
+  GB_OPT_NO_PREEMPT
 };
 
 #define GB_RUN_LONGOPTS                                           \
@@ -35,7 +36,8 @@ enum {
   {"stdin", required_argument, 0, GB_OPT_STDIN},                  \
   {"mount", required_argument, 0, GB_OPT_MOUNT},                  \
   {"cwd", required_argument, 0, GB_OPT_CWD},                      \
-  {"max-procs", required_argument, 0, GB_OPT_MAX_PROCS}
+  {"max-procs", required_argument, 0, GB_OPT_MAX_PROCS},  \
+  {"no-preempt", no_argument, 0, GB_OPT_NO_PREEMPT}
 
 #define GB_RUN_HELP                                                                        \
   "  --until WHERE      stop at exit (default), main.main, runtime.main or any SYMBOL\n"   \
@@ -56,13 +58,17 @@ enum {
   "  --stdin FILE|none|-  the guest's fd 0: FILE (read-only), nothing, or goboot's stdin\n" \
   "                     (the default; read to EOF as the guest asks, bytes recorded)\n" \
   "  --mount HOST:GUEST  a read-only copy of the host file or tree at GUEST (EROFS)\n" \
-  "  --cwd DIR          the guest's starting directory (absolute; made if missing)\n"
+  "  --cwd DIR          the guest's starting directory (absolute; made if missing)\n" \
+  "  --no-preempt       drop Go's SIGURG preemption signals (recorded as signal_suppressed)\n"
 
 /* 1 if OPT was a run option (applied to O), 0 if not, -1 on a bad value (message
  * printed as "goboot WHO: ..."). */
 int gb_runopts_option(gb_emu_opts *o, int opt, const char *arg, const char *who);
 /* run and record: the guest's stdin is goboot's own unless --stdin says otherwise. */
 void gb_runopts_stdin_default(gb_emu_opts *o);
+/* run and record: SIGINT, SIGTERM, SIGHUP to goboot end the run (stop "host_signal",
+ * exit 87) with the trace written, instead of killing goboot. */
+void gb_runopts_host_signals(gb_emu_opts *o);
 
 /* Load PATH, refuse anything but a Go binary, and build the initial stack from IN
  * (never announcing a vDSO: none is mapped). Returns 0, or the exit code after

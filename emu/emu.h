@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include <signal.h>
+
 #include "image.h"
 #include "stack.h"
 
@@ -29,11 +31,12 @@ typedef enum gb_stop_kind {
   GB_STOP_UNSUPPORTED, /* a feature goboot does not emulate */
   GB_STOP_DEADLOCK,    /* every guest thread blocked with nothing to wake it */
   GB_STOP_ERROR,       /* emulator error (Unicorn refused something, host OOM) */
-  GB_STOP_PROCS        /* the process budget (--max-procs): forks kept being refused */
+  GB_STOP_PROCS,       /* the process budget (--max-procs): forks kept being refused */
+  GB_STOP_HOST_SIGNAL  /* goboot itself got SIGINT/SIGTERM/SIGHUP from the host */
 } gb_stop_kind;
 
 const char *gb_stop_name(gb_stop_kind k); /* "exit", "until", "fault", ... */
-int gb_stop_exit_code(gb_stop_kind k, int guest_code); /* CLI code: guest's, or 80..86 */
+int gb_stop_exit_code(gb_stop_kind k, int guest_code); /* CLI code: guest's, or 80..88 */
 
 /* Virtual-file settings (what /proc/self/cgroup and the cgroup cpu files say). */
 typedef struct gb_vfs_opts {
@@ -84,6 +87,9 @@ typedef struct gb_emu_opts {
   int ncpu;                /* CPUs the guest sees (sched_getaffinity); 0 → 1 */
   uint32_t quantum;        /* blocks per time slice; 0 → default */
   int tls_all;             /* count TLS loads of g for the whole run, not only the boot */
+  volatile sig_atomic_t *host_signal; /* the caller's flag: a host signal's number, 0 none;
+                                         read at each wall-clock check and between runs */
+  int no_preempt;          /* SIGURG sends are dropped (recorded), as before signals were delivered */
   int exact_insns;         /* also count with a per-instruction hook (slow; a cross-check) */
   int echo;                /* write guest fd 1/2 output to our stdout/stderr */
   gb_vfs_opts vfs;

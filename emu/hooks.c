@@ -116,8 +116,18 @@ static uint64_t host_ns(void) {
 
 static void wall_check(gb_machine *m) {
   m->count.wall_next = m->count.blocks + WALL_EVERY_BLOCKS;
+  gb_host_signal_check(m);
   if (m->o.timeout_s > 0 && (double)(host_ns() - m->count.wall_start_ns) > m->o.timeout_s * 1e9)
     gb_stop(m, GB_STOP_WALL, "wall-clock guard: more than %.1f s of host time", m->o.timeout_s);
+}
+
+/* The whole run stops (its first process), whichever process is running. */
+void gb_host_signal_check(gb_machine *m) {
+  int s = m->o.host_signal ? (int)*m->o.host_signal : 0;
+  if (!s) return;
+  gb_machine *first = m->w ? m->w->procs[0] : m;
+  gb_stop(first, GB_STOP_HOST_SIGNAL, "goboot got %s from the host", gb_signal_name_linux(s));
+  if (first != m) uc_emu_stop(m->uc);
 }
 
 void gb_count_settle(gb_machine *m) {

@@ -82,5 +82,7 @@ void gb_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user);
  * countdown: before and after each uc_emu_start (machine.c), and in a hook that reads
  * those fields or needs the next block looked at (an RDTSC skip). */
 void gb_count_settle(gb_machine *m);
+/* A signal the host sent goboot (o.host_signal) ends the run: GB_STOP_HOST_SIGNAL. */
+void gb_host_signal_check(gb_machine *m);
 
 #endif

@@ -82,7 +82,7 @@ static void header(gb_machine *m) {
   cJSON_AddBoolToObject(vfs, "mountinfo", m->o.vfs.mountinfo);
   if (m->o.vfs.max_fs) cJSON_AddNumberToObject(vfs, "max_fs", (double)m->o.vfs.max_fs); /* --max-fs */
   if (m->o.vfs.cwd) cJSON_AddStringToObject(vfs, "cwd", m->o.vfs.cwd);                 /* --cwd */
-  cJSON_AddStringToObject(h, "signals", "synchronous faults delivered to the guest's handlers; SIGURG preemption suppressed");
+  cJSON_AddStringToObject(h, "signals", m->o.no_preempt ? "faults and sent signals delivered to the guest's handlers; SIGURG preemption suppressed (--no-preempt)" : "faults and sent signals delivered to the guest's handlers, SIGURG preemption too");
 }
 
 static int map_default(void *ctx, gb_machine *m, uint64_t start, uint64_t end, uint32_t prot,
@@ -152,6 +152,17 @@ void gb_machine_run(gb_machine *first) {
   gb_world *w = first->w;
   while (first->stop == GB_STOP_NONE) {
     gb_machine *m = w->procs[w->cur];
+    gb_host_signal_check(first);
+    if (first->stop != GB_STOP_NONE) break;
+    gb_thread *t = gb_cur(m);
+    if ((t->pend.set | m->sig.shared.set) & ~t->sigmask || t->sig_suspended) {
+      gb_signal_run_pending(m); /* sigsend.c: the deterministic delivery point */
+      if (m->stop != GB_STOP_NONE) {
+        if (m == first) break;
+        gb_proc_stopped(m); /* killed by a default action: a zombie; another process runs */
+        continue;
+      }
+    }
     uint64_t pc = gb_reg(m, UC_X86_REG_RIP);
     m->count.quantum_stop = m->count.spin_stop = 0;
     m->sched.pending = PEND_NONE;

@@ -272,10 +272,15 @@ void gb_proc_vfork_done(gb_machine *c) {
 
 /* ---- the end of a process ---- */
 
-/* The parent's SIGCHLD: its default action is to ignore it, so nothing happens until
- * signals are delivered. TODO(signals): gb_signal_send(parent, c->proc.exit_signal). */
+/* do_notify_parent: the child's exit signal (SIGCHLD as fork sets it) with si_code
+ * CLD_EXITED or CLD_KILLED, and the parent's waiters woken. */
 static void notify_parent(gb_machine *parent, gb_machine *c) {
-  (void)c;
+  int st = c->proc.wstatus;
+  if (c->proc.exit_signal > 0 && c->proc.exit_signal <= NSIG_LINUX) {
+    gb_siginfo si = {c->proc.exit_signal, (st & 0x7f) ? CLD_KILLED_LINUX : CLD_EXITED_LINUX,
+                     c->pid, GB_UID, (uint64_t)((st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff)};
+    gb_signal_send(parent, 0, c->proc.exit_signal, &si);
+  }
   for (int i = 0; i < parent->sched.nth; i++)
     if (parent->sched.th[i].state == TH_CHILD) gb_sched_wake(&parent->sched.th[i], 0);
 }
@@ -504,8 +509,8 @@ int64_t gb_sys_vfork(gb_machine *m, const uint64_t *a, cJSON *ev) {
 }
 
 /* kill(PID, SIG) for another guest process (PID > 0, not M's own): its default action
- * ends it (a zombie killed by SIG); a signal it handles or ignores is not delivered (the
- * signals room's to do: TODO(signals) gb_signal_send). 1 when handled here (*RET set). */
+ * ends it (a zombie killed by SIG); a signal it handles, or one whose default is not to
+ * end it, is sent to it (sigsend.c) and delivered when it runs. 1 when handled here (*RET set). */
 int gb_proc_kill(gb_machine *m, int64_t pid, int sig, cJSON *ev, int64_t *ret) {
   if (pid <= 0 || pid == m->pid) return 0;
   gb_machine *t = by_pid(m->w, (int)pid);
@@ -523,7 +528,8 @@ int gb_proc_kill(gb_machine *m, int64_t pid, int sig, cJSON *ev, int64_t *ret) {
              sig == SIGTSTP_LINUX || sig == SIGTTIN_LINUX || sig == SIGTTOU_LINUX ||
              sig == SIGURG_LINUX || sig == SIGWINCH_LINUX;
   if (sig != SIGKILL_LINUX && (keep || t->sig.act[sig].handler != SIG_DFL_LINUX)) {
-    if (ev) cJSON_AddStringToObject(ev, "not_delivered", "signals to a handler or ignored are not delivered yet");
+    gb_siginfo si = {sig, SI_USER_LINUX, m->pid, GB_UID, 0};
+    *ret = gb_signal_send(t, 0, sig, &si); /* delivered when T next runs (sigsend.c) */
     return 1;
   }
   char why[64];

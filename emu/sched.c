@@ -80,14 +80,13 @@ void gb_sched_free(gb_machine *m) {
 
 static int save_cur(gb_machine *m);
 
-static void wake(gb_thread *t, uint64_t rax) {
+void gb_sched_wake(gb_thread *t, uint64_t rax) {
   t->has_rax = t->state != TH_PIPE && t->state != TH_CHILD; /* a restarted syscall keeps its number in RAX */
   t->state = TH_RUN;
   t->deadline = GB_NEVER;
   t->rax = rax;
+  t->sleep_rem = 0;
 }
-
-void gb_sched_wake(gb_thread *t, uint64_t rax) { wake(t, rax); }
 
 int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n) {
   int woken = 0;
@@ -100,7 +99,7 @@ int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n) {
         best = t;
     }
     if (!best) break;
-    wake(best, 0);
+    gb_sched_wake(best, 0);
     woken++;
   }
   return woken;
@@ -111,7 +110,7 @@ void gb_wake_epoll(gb_machine *m) {
   for (int p = 0; p < m->w->nprocs; p++) {
     gb_machine *q = m->w->procs[p];
     for (int i = 0; i < q->sched.nth; i++)
-      if (q->sched.th[i].state == TH_EPOLL || q->sched.th[i].state == TH_PIPE) wake(&q->sched.th[i], 0);
+      if (q->sched.th[i].state == TH_EPOLL || q->sched.th[i].state == TH_PIPE) gb_sched_wake(&q->sched.th[i], 0);
   }
 }
 
@@ -120,7 +119,9 @@ void gb_sched_expire(gb_machine *m) {
   for (int i = 0; i < m->sched.nth; i++) {
     gb_thread *t = &m->sched.th[i];
     if (t->state == TH_RUN || t->state == TH_EXITED || t->deadline > now) continue;
-    wake(t, t->state == TH_FUTEX ? (uint64_t)-ETIMEDOUT_LINUX : 0);
+    if (t->state == TH_SIGWAIT) t->sigmask = t->sig_saved; /* rt_sigtimedwait timed out */
+    gb_sched_wake(t, t->state == TH_FUTEX ? (uint64_t)-ETIMEDOUT_LINUX
+                     : t->state == TH_SIGWAIT ? (uint64_t)-EAGAIN_LINUX : 0);
   }
 }
 
@@ -167,6 +168,12 @@ int gb_sched_next(gb_machine *m) {
       if (uc_context_restore(m->uc, t->ctx) != UC_ERR_OK) {
         gb_stop(m, GB_STOP_ERROR, "uc_context_restore failed");
         return -1;
+      }
+      if (t->sig_eintr) { /* a TH_PIPE wait a signal ended without SA_RESTART */
+        gb_set_reg(m, UC_X86_REG_RIP, gb_reg(m, UC_X86_REG_RIP) + 2);
+        t->has_rax = 1;
+        t->rax = (uint64_t)-EINTR_LINUX;
+        t->sig_eintr = 0;
       }
       if (t->has_rax) {
         gb_set_reg(m, UC_X86_REG_RAX, t->rax);

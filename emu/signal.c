@@ -78,20 +78,20 @@ static int classify(gb_machine *m, gb_sigfault *f) {
   if (m->fault.intr) {
     switch (m->fault.intr - 1) {
     case X86_TRAP_DE_LINUX:
-      *f = (gb_sigfault){SIGFPE_LINUX, FPE_INTDIV_LINUX, X86_TRAP_DE_LINUX, rip, 0, 0, 0};
+      *f = (gb_sigfault){SIGFPE_LINUX, FPE_INTDIV_LINUX, X86_TRAP_DE_LINUX, rip, 0, 0, 0, .sent = 0};
       return 0;
     case X86_TRAP_UD_LINUX:
-      *f = (gb_sigfault){SIGILL_LINUX, ILL_ILLOPN_LINUX, X86_TRAP_UD_LINUX, rip, 0, 0, 0};
+      *f = (gb_sigfault){SIGILL_LINUX, ILL_ILLOPN_LINUX, X86_TRAP_UD_LINUX, rip, 0, 0, 0, .sent = 0};
       return 0;
     case X86_TRAP_GP_LINUX:
-      *f = (gb_sigfault){SIGSEGV_LINUX, SI_KERNEL_LINUX, X86_TRAP_GP_LINUX, 0, 0, 0, 0};
+      *f = (gb_sigfault){SIGSEGV_LINUX, SI_KERNEL_LINUX, X86_TRAP_GP_LINUX, 0, 0, 0, 0, .sent = 0};
       return 0;
     default: return -1;
     }
   }
   switch (m->fault.err) {
   case UC_ERR_INSN_INVALID:
-    *f = (gb_sigfault){SIGILL_LINUX, ILL_ILLOPN_LINUX, X86_TRAP_UD_LINUX, rip, 0, 0, 0};
+    *f = (gb_sigfault){SIGILL_LINUX, ILL_ILLOPN_LINUX, X86_TRAP_UD_LINUX, rip, 0, 0, 0, .sent = 0};
     return 0;
   case UC_ERR_READ_UNMAPPED: case UC_ERR_WRITE_UNMAPPED: case UC_ERR_FETCH_UNMAPPED:
   case UC_ERR_READ_PROT: case UC_ERR_WRITE_PROT: case UC_ERR_FETCH_PROT: break;
@@ -213,8 +213,9 @@ static void fpu_restore(gb_machine *m, const unsigned char *fx) {
 }
 
 /* Build the frame and enter the handler: 0, or -1 with a fault stop (as Linux, which
- * would kill the process with SIGSEGV, cannot write the frame). */
-static int deliver(gb_machine *m, const gb_sigfault *f) {
+ * would kill the process with SIGSEGV, cannot write the frame). A sent signal (f->sent,
+ * sigsend.c) is entered the same way, with siginfo's _kill/_rt fields. */
+int gb_signal_deliver(gb_machine *m, const gb_sigfault *f) {
   gb_thread *t = gb_cur(m);
   gb_sigaction *sa = &m->sig.act[f->signo];
   uint64_t rsp = gb_reg(m, UC_X86_REG_RSP), rip = gb_reg(m, UC_X86_REG_RIP);
@@ -243,11 +244,20 @@ static int deliver(gb_machine *m, const gb_sigfault *f) {
   if (f->page_fault) t->sig_cr2 = f->cr2; /* thread.cr2 outlives the page fault */
   put64(fr, UC_MCTX + SC_ERR, f->err);
   put64(fr, UC_MCTX + SC_TRAPNO, (uint64_t)f->trapno);
-  put64(fr, UC_MCTX + SC_OLDMASK, t->sigmask);
+  /* rt_sigsuspend's saved_sigmask: the frame restores the mask from before the wait */
+  uint64_t oldmask = t->sig_suspended ? t->sig_saved : t->sigmask;
+  t->sig_suspended = 0;
+  put64(fr, UC_MCTX + SC_OLDMASK, oldmask);
   put64(fr, UC_MCTX + SC_CR2, t->sig_cr2);
   put64(fr, UC_MCTX + SC_FPSTATE, fp);
-  put64(fr, UC_SIGMASK, t->sigmask);
-  if (sa->flags & SA_SIGINFO_LINUX) {
+  put64(fr, UC_SIGMASK, oldmask);
+  if (f->sent) { /* copy_siginfo_to_user: the whole siginfo, whatever SA_SIGINFO says */
+    put32(fr, FR_INFO, (uint32_t)f->signo);
+    put32(fr, FR_INFO + 8, (uint32_t)f->si.code);
+    put32(fr, FR_INFO + 16, (uint32_t)f->si.pid);
+    put32(fr, FR_INFO + 20, (uint32_t)f->si.uid);
+    put64(fr, FR_INFO + 24, f->si.value);
+  } else if (sa->flags & SA_SIGINFO_LINUX) {
     put32(fr, FR_INFO, (uint32_t)f->signo);
     put32(fr, FR_INFO + 8, (uint32_t)f->code);
     put64(fr, FR_INFO + 16, f->addr);
@@ -263,7 +273,8 @@ static int deliver(gb_machine *m, const gb_sigfault *f) {
     cJSON_AddNumberToObject(ev, "signo", f->signo);
     cJSON_AddStringToObject(ev, "signal", signame(f->signo));
     cJSON_AddNumberToObject(ev, "code", f->code);
-    cJSON_AddItemToObject(ev, "addr", gb_hex(f->addr));
+    if (f->sent) cJSON_AddBoolToObject(ev, "sent", 1);
+    else cJSON_AddItemToObject(ev, "addr", gb_hex(f->addr));
     cJSON_AddItemToObject(ev, "pc", gb_hex(rip));
     cJSON_AddStringToObject(ev, "symbol", gb_sym_name(m, rip, b, sizeof b));
     cJSON_AddNumberToObject(ev, "tid", t->tid);
@@ -342,7 +353,7 @@ void gb_signal_sigreturn(gb_machine *m) {
 static int try_deliver(gb_machine *m) {
   gb_sigfault f;
   if (classify(m, &f) < 0 || !deliverable(m, f.signo)) return 0;
-  return deliver(m, &f) == 0;
+  return gb_signal_deliver(m, &f) == 0;
 }
 
 /* Append P to M's delivered data faults: 0 or -1. */

@@ -24,20 +24,54 @@ typedef struct gb_sigpoint {
   int tid;
 } gb_sigpoint;
 
+/* A pending sent signal's siginfo (the fields a sender sets: _kill / _rt). */
+typedef struct gb_siginfo { int signo, code, pid, uid; uint64_t value; } gb_siginfo;
+/* A pending set: one bit per signal and the queued siginfos, oldest first. A standard
+ * signal is queued once (it coalesces); a real-time one once per send, up to
+ * GB_SIGQ_MAX in all (then sigqueueinfo says EAGAIN and kill queues the bit alone, as
+ * Linux past RLIMIT_SIGPENDING). */
+#define GB_SIGQ_MAX 32
+typedef struct gb_sigpend { uint64_t set; int n; gb_siginfo q[GB_SIGQ_MAX]; } gb_sigpend;
+
 typedef struct gb_signals {
   gb_sigaction act[NSIG_LINUX + 1]; /* by signal number; [0] unused */
   gb_sigpoint *pts; int npts, next_pt; /* data faults delivered (the twin: consumed) */
   gb_machine *twin;       /* a replay of this run, stopped at its last located fault */
   int twin_pending;       /* ... which the twin has not delivered yet */
-  uint64_t suppressed;    /* sent signals not delivered (summary.signals_suppressed) */
+  uint64_t suppressed;    /* SIGURG sends dropped by --no-preempt (summary.signals_suppressed) */
+  gb_sigpend shared;      /* process-directed signals no thread has taken yet */
+  int curr_target;        /* signal->curr_target: where complete_signal's search starts */
+  uint64_t sent, delivered, ignored; /* summary counts */
 } gb_signals;
+
+/* Send SIGNO to thread TID of this process, or to the process when TID is 0, as Linux's
+ * send_signal does (sigsend.c): SI NULL means SI_USER from this process. Ignored
+ * signals are discarded, standard ones coalesce, real-time ones queue; a process-
+ * directed one goes to the thread complete_signal picks; a thread blocked in a wait is
+ * woken (EINTR, or the syscall restarted under SA_RESTART); a fatal default action
+ * ends the run at once (exit code 128+n). Delivery to a handler happens when the
+ * target thread next runs (gb_signal_run_pending). 0, -ESRCH (no such thread), -EINVAL,
+ * -EAGAIN (a sigqueueinfo past the queue bound). The processes room calls this too. */
+int gb_signal_send(gb_machine *m, int tid, int signo, const gb_siginfo *si);
+/* The run loop's part, before the current thread runs: deliver what is pending and not
+ * blocked, each to its handler (nested frames), or its default action. */
+void gb_signal_run_pending(gb_machine *m);
+/* Take the lowest pending signal of SET for the current thread (its own queue first):
+ * its number and *SI, or 0 (rt_sigtimedwait). */
+int gb_signal_dequeue(gb_machine *m, uint64_t set, gb_siginfo *si);
+/* The signal set rt_sigaction made ignored: pending instances are dropped everywhere. */
+void gb_signal_flush(gb_machine *m, int signo);
 
 /* What a synchronous fault raises, as the kernel's trap handlers decide it. */
 typedef struct gb_sigfault {
   int signo, code, trapno; /* SIG*_LINUX, si_code, X86_TRAP_*_LINUX */
   uint64_t addr, err, cr2; /* si_addr; the trap's error code; cr2 (page faults only) */
   int page_fault;
+  int sent; gb_siginfo si;  /* a sent signal: siginfo's _kill/_rt fields instead of addr */
 } gb_sigfault;
+/* Build SIG's rt_sigframe on the current thread and enter its handler (signal.c): 0 or -1
+ * with a fault stop. */
+int gb_signal_deliver(gb_machine *m, const gb_sigfault *f);
 
 /* The rt_sigframe signal.c writes for F with action SA, for a thread at RSP/RIP with the
  * given mask and alternate stack: pure data, so tests can check it byte by byte. */

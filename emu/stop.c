@@ -15,6 +15,7 @@ const char *gb_stop_name(gb_stop_kind k) {
   case GB_STOP_DEADLOCK: return "deadlock";
   case GB_STOP_ERROR: return "error";
   case GB_STOP_PROCS: return "procs";
+  case GB_STOP_HOST_SIGNAL: return "host_signal";
   }
   return "?";
 }
@@ -30,6 +31,7 @@ int gb_stop_exit_code(gb_stop_kind k, int guest_code) {
   case GB_STOP_UNSUPPORTED: return 84;
   case GB_STOP_DEADLOCK: return 85;
   case GB_STOP_PROCS: return 87;
+  case GB_STOP_HOST_SIGNAL: return 88;
   default: return 86;
   }
 }

@@ -71,6 +71,8 @@ SYS(umask); SYS(statfs); SYS(utimensat); SYS(faccessat2);
 /* sys_signal.c */
 SYS(rt_sigaction); SYS(rt_sigprocmask); SYS(sigaltstack); SYS(rt_sigreturn); SYS(kill);
 SYS(tkill); SYS(tgkill);
+SYS(rt_sigqueueinfo); SYS(rt_tgsigqueueinfo); SYS(rt_sigpending); SYS(rt_sigsuspend); SYS(pause);
+SYS(rt_sigtimedwait);
 /* sys_thread.c */
 SYS(clone); SYS(exit); SYS(exit_group); SYS(futex); SYS(sched_yield); SYS(gettid);
 SYS(set_tid_address); SYS(set_robust_list); SYS(sched_getaffinity); SYS(sched_setaffinity);

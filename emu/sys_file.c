@@ -170,6 +170,8 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int 
   if (f->kind == FD_SOCKET) return gb_net_write(m, f, buf, n, nr);
   if (f->kind == FD_PIPE_W) {
     int64_t r = gb_pipe_write(m, f->pipe, buf, n);
+    if (r == -EPIPE_LINUX) /* pipe_write: send_sig(SIGPIPE, current, 0) */
+      gb_signal_send(m, gb_cur(m)->tid, SIGPIPE_LINUX, NULL);
     return r == -EAGAIN_LINUX && !(f->flags & O_NONBLOCK_LINUX) && nr >= 0 ? gb_restart(m, nr) : r;
   }
   if (f->kind == FD_EVENTFD) {

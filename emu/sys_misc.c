@@ -4,7 +4,6 @@
 
 #include "sys.h"
 
-#define GB_UID 1000
 
 int64_t gb_sys_arch_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
   if (a[0] == ARCH_SET_FS_LINUX) {

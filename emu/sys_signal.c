@@ -1,17 +1,13 @@
-/* sys_signal.c — signal state; sent signals are not delivered.
+/* sys_signal.c — the signal syscalls.
  *
  * rt_sigaction/rt_sigprocmask/sigaltstack keep and report the state the guest sets.
+ * kill/tkill/tgkill/rt_(tg)sigqueueinfo send through gb_signal_send (sigsend.c), which
+ * also delivers; rt_sigpending, rt_sigsuspend, pause and rt_sigtimedwait wait on it.
  * Synchronous signals (a fault the guest handles) are delivered by signal.c, which also
- * does rt_sigreturn's work. No sent signal is delivered: the threads are cooperative,
- * so Go's SIGURG preemption (sent by sysmon with tgkill) is suppressed and each such
- * send leaves a
- * "signal_suppressed" event. A signal whose action is the default "terminate" ends
- * the process as Linux would (exit code 128+sig); any other is recorded, not delivered. */
+ * does rt_sigreturn's work. */
 #include <string.h>
 
 #include "sys.h"
-
-static const char *signame(int s) { return gb_signal_name_linux(s); }
 
 int64_t gb_sys_rt_sigaction(gb_machine *m, const uint64_t *a, cJSON *ev) {
   int sig = (int)a[0];
@@ -25,6 +21,10 @@ int64_t gb_sys_rt_sigaction(gb_machine *m, const uint64_t *a, cJSON *ev) {
     m->sig.act[sig].flags = k[1];
     m->sig.act[sig].restorer = k[2];
     m->sig.act[sig].mask = k[3];
+    /* do_sigaction: a signal made ignored is dropped where it pends */
+    if (k[0] == SIG_IGN_LINUX || (k[0] == SIG_DFL_LINUX && (sig == SIGCHLD_LINUX || sig == SIGURG_LINUX ||
+                                                             sig == SIGWINCH_LINUX || sig == SIGCONT_LINUX)))
+      gb_signal_flush(m, sig);
     if (ev) {
       char b[160];
       cJSON_AddStringToObject(ev, "handler", k[0] == SIG_DFL_LINUX ? "SIG_DFL" : k[0] == SIG_IGN_LINUX ? "SIG_IGN"
@@ -116,56 +116,131 @@ int64_t gb_sys_rt_sigreturn(gb_machine *m, const uint64_t *a, cJSON *ev) {
   return rax;
 }
 
-static int default_terminates(int sig) {
-  switch (sig) {
-  case SIGCHLD_LINUX: case SIGCONT_LINUX: case SIGSTOP_LINUX: case SIGTSTP_LINUX:
-  case SIGTTIN_LINUX: case SIGTTOU_LINUX: case SIGURG_LINUX: case SIGWINCH_LINUX: return 0;
-  default: return 1; /* every other default action ends the process, real-time signals too */
-  }
-}
-
-static int64_t send(gb_machine *m, int sig, int tid, cJSON *ev) {
-  if (sig == 0) return 0;
-  if (sig < 0 || sig > NSIG_LINUX) return -EINVAL_LINUX;
-  cJSON *e = gb_trace_event(m, GB_EV_SIGNAL_SUPPRESSED);
-  if (sig == SIGURG_LINUX && m->sig.act[sig].handler > SIG_IGN_LINUX) {
-    m->sig.suppressed++;
-    if (e) {
-      cJSON_AddStringToObject(e, "signal", signame(sig));
-      cJSON_AddNumberToObject(e, "to_tid", tid);
-      cJSON_AddStringToObject(e, "why", "async preemption is not delivered: threads are "
-                                        "cooperative (GODEBUG is left as the user gave it)");
-    }
-    return 0;
-  }
-  if (m->sig.act[sig].handler == SIG_DFL_LINUX && default_terminates(sig)) {
-    if (e) {
-      cJSON_AddStringToObject(e, "signal", signame(sig));
-      cJSON_AddStringToObject(e, "why", "default action: terminate the process");
-    }
-    m->exit_code = 128 + sig;
-    gb_stop(m, GB_STOP_EXIT, "killed by %s", signame(sig));
-    return 0;
-  }
-  m->sig.suppressed++;
-  if (e) {
-    cJSON_AddStringToObject(e, "signal", signame(sig));
-    cJSON_AddNumberToObject(e, "to_tid", tid);
-    cJSON_AddStringToObject(e, "why", m->sig.act[sig].handler == SIG_IGN_LINUX ? "ignored (SIG_IGN)"
-                                                                : "handler not run: goboot does not deliver signals");
-  }
-  (void)ev;
-  return 0;
-}
-
+/* kill: another guest process is proc.c's (gb_proc_kill); this one (pid 0, -1, its own,
+ * or -its own as a group) gets the signal by Linux's rules (sigsend.c). */
 int64_t gb_sys_kill(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  int pid = (int)a[0];
   int64_t r;
-  if (gb_proc_kill(m, (int32_t)a[0], (int)a[1], ev, &r)) return r; /* another process (proc.c) */
-  return send(m, (int)a[1], 0, ev);
+  if (gb_proc_kill(m, pid, (int)a[1], ev, &r)) return r;
+  if (pid != 0 && pid != -1 && pid != m->pid && pid != -m->pid) return -ESRCH_LINUX;
+  return gb_signal_send(m, 0, (int)a[1], NULL);
+}
+
+static int64_t tsend(gb_machine *m, int tgid, int tid, int sig) {
+  if (tid <= 0 || tgid == 0 || tgid < -1) return -EINVAL_LINUX;
+  if (tgid > 0 && tgid != m->pid) return -ESRCH_LINUX;
+  gb_siginfo si = {sig, SI_TKILL_LINUX, m->pid, GB_UID, 0};
+  return gb_signal_send(m, tid, sig, &si);
 }
 int64_t gb_sys_tkill(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return send(m, (int)a[1], (int)a[0], ev);
+  (void)ev;
+  return tsend(m, -1, (int)a[0], (int)a[1]);
 }
 int64_t gb_sys_tgkill(gb_machine *m, const uint64_t *a, cJSON *ev) {
-  return send(m, (int)a[2], (int)a[1], ev);
+  (void)ev;
+  if ((int)a[0] <= 0) return -EINVAL_LINUX;
+  return tsend(m, (int)a[0], (int)a[1], (int)a[2]);
+}
+
+/* rt_sigqueueinfo / rt_tgsigqueueinfo: the caller's siginfo, but a process may not
+ * pretend to be the kernel or kill(): si_code >= 0 or SI_TKILL is EPERM */
+static int64_t qsend(gb_machine *m, int tgid, int tid, int sig, uint64_t uinfo) {
+  unsigned char b[128];
+  if (gb_read(m, uinfo, b, sizeof b) < 0) return -EFAULT_LINUX;
+  gb_siginfo si;
+  memcpy(&si.code, b + 8, 4);
+  memcpy(&si.pid, b + 16, 4);
+  memcpy(&si.uid, b + 20, 4);
+  memcpy(&si.value, b + 24, 8);
+  si.signo = sig;
+  if (tgid != m->pid && tgid != 0) return -ESRCH_LINUX;
+  if (si.code >= 0 || si.code == SI_TKILL_LINUX) return -EPERM_LINUX;
+  return gb_signal_send(m, tid, sig, &si);
+}
+int64_t gb_sys_rt_sigqueueinfo(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if ((int)a[0] <= 0) return -ESRCH_LINUX;
+  return qsend(m, (int)a[0], 0, (int)a[1], a[2]);
+}
+int64_t gb_sys_rt_tgsigqueueinfo(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if ((int)a[0] <= 0 || (int)a[1] <= 0) return -EINVAL_LINUX;
+  return qsend(m, (int)a[0], (int)a[1], (int)a[2], a[3]);
+}
+
+/* rt_sigpending: blocked signals pending for this thread or the process */
+int64_t gb_sys_rt_sigpending(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  if (a[1] > SIGSET_SIZE_LINUX) return -EINVAL_LINUX;
+  gb_thread *t = gb_cur(m);
+  uint64_t set = (t->pend.set | m->sig.shared.set) & t->sigmask;
+  return gb_write(m, a[0], &set, a[1]) < 0 ? -EFAULT_LINUX : 0;
+}
+
+/* rt_sigsuspend / pause: wait with the given mask (pause: the current one) until a
+ * signal is delivered (its handler runs; the frame restores the old mask) or kills. */
+static int64_t suspend(gb_machine *m, uint64_t mask) {
+  gb_thread *t = gb_cur(m);
+  t->sig_saved = t->sigmask;
+  t->sigmask = mask & ~(SIG_BIT_LINUX(SIGKILL_LINUX) | SIG_BIT_LINUX(SIGSTOP_LINUX));
+  t->sig_waitset = 0;
+  t->sig_waitinfo = 0;
+  if ((t->pend.set | m->sig.shared.set) & ~t->sigmask) { /* already pending: at once */
+    t->sig_suspended = 1;
+    return -EINTR_LINUX;
+  }
+  gb_block(m, TH_SIGWAIT, GB_NEVER);
+  return -EINTR_LINUX;
+}
+int64_t gb_sys_rt_sigsuspend(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)ev;
+  uint64_t mask;
+  if (a[1] != SIGSET_SIZE_LINUX) return -EINVAL_LINUX;
+  if (gb_read_u64(m, a[0], &mask) < 0) return -EFAULT_LINUX;
+  return suspend(m, mask);
+}
+int64_t gb_sys_pause(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  (void)a;
+  (void)ev;
+  gb_thread *t = gb_cur(m);
+  int64_t r = suspend(m, t->sigmask);
+  t->sig_suspended = 0; /* pause keeps the mask it had: nothing to restore */
+  return r;
+}
+
+/* rt_sigtimedwait(set, info, timeout, size): take a pending signal of SET, or wait for
+ * one (the set unblocked meanwhile, as real_blocked) until the virtual-time timeout:
+ * EAGAIN; a signal outside the set that a handler takes: EINTR. */
+int64_t gb_sys_rt_sigtimedwait(gb_machine *m, const uint64_t *a, cJSON *ev) {
+  uint64_t set, ns = 0;
+  if (a[3] != SIGSET_SIZE_LINUX) return -EINVAL_LINUX;
+  if (gb_read_u64(m, a[0], &set) < 0) return -EFAULT_LINUX;
+  set &= ~(SIG_BIT_LINUX(SIGKILL_LINUX) | SIG_BIT_LINUX(SIGSTOP_LINUX));
+  if (a[2]) {
+    int64_t r = gb_read_timespec(m, a[2], &ns);
+    if (r < 0) return r;
+  }
+  gb_siginfo si;
+  int sig = gb_signal_dequeue(m, set, &si);
+  if (sig) {
+    if (a[1]) {
+      unsigned char b[128] = {0};
+      memcpy(b, &si.signo, 4);
+      memcpy(b + 8, &si.code, 4);
+      memcpy(b + 16, &si.pid, 4);
+      memcpy(b + 20, &si.uid, 4);
+      memcpy(b + 24, &si.value, 8);
+      if (gb_write(m, a[1], b, sizeof b) < 0) return -EFAULT_LINUX;
+    }
+    return sig;
+  }
+  if (a[2] && ns == 0) return -EAGAIN_LINUX;
+  gb_thread *t = gb_cur(m);
+  t->sig_saved = t->sigmask;
+  t->sigmask &= ~set;
+  t->sig_waitset = set;
+  t->sig_waitinfo = a[1];
+  if (ev) cJSON_AddBoolToObject(ev, "blocks", 1);
+  gb_block(m, TH_SIGWAIT, a[2] ? gb_now_ns(m) + ns : GB_NEVER);
+  return -EAGAIN_LINUX;
 }

@@ -40,6 +40,7 @@ static const gb_sys table[] = {
   ROW(28, madvise, "xxd"),
   ROW(32, dup, "f"),
   ROW(33, dup2, "ff"),
+  ROW(34, pause, ""),
   ROW(35, nanosleep, "xx"),
   ROW(39, getpid, ""),
   {40, "sendfile", gb_sys_enosys_quiet, "ffxd"}, /* Go falls back to read/write */
@@ -103,6 +104,10 @@ static const gb_sys table[] = {
   ROW(116, setgroups, "dx"),
   ROW(121, getpgid, "d"),
   ROW(124, getsid, "d"),
+  ROW(127, rt_sigpending, "xd"),
+  ROW(128, rt_sigtimedwait, "xxxd"),
+  ROW(129, rt_sigqueueinfo, "ddx"),
+  ROW(130, rt_sigsuspend, "xd"),
   ROW(131, sigaltstack, "xx"),
   ROW(137, statfs, "sx"),
   ROW(138, fstatfs, "fx"),
@@ -147,6 +152,7 @@ static const gb_sys table[] = {
   ROW(291, epoll_create1, "x"),
   ROW(292, dup3, "ffx"),
   ROW(293, pipe2, "xx"),
+  ROW(297, rt_tgsigqueueinfo, "dddx"),
   ROW(302, prlimit64, "ddxx"),
   ROW(309, getcpu, "xxx"),
   ROW(316, renameat2, "dsdsx"),
@@ -240,6 +246,12 @@ void gb_syscall(gb_machine *m) {
   }
   gb_set_reg(m, UC_X86_REG_RAX, (uint64_t)ret);
   if (ev) cJSON_AddItemToObject(ev, "ret", fmt_ret(ret));
+  /* a signal now deliverable to this thread (sent to itself, unblocked) is delivered on
+   * the way out of the syscall, as the kernel's exit_to_user_mode does: the run loop */
+  gb_thread *t = gb_cur(m);
+  if (m->sched.pending == PEND_NONE && t->state == TH_RUN &&
+      (((t->pend.set | m->sig.shared.set) & ~t->sigmask) || t->sig_suspended))
+    gb_sched_request(m, PEND_STOP);
   gb_trace_release(m);
   /* per-name counts in the summary */
   char key[32];

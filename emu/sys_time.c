@@ -79,7 +79,10 @@ int64_t gb_read_timespec(gb_machine *m, uint64_t addr, uint64_t *ns) {
 int64_t gb_sys_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
   uint64_t ns;
   int64_t r = gb_read_timespec(m, a[0], &ns);
-  return r < 0 ? r : sleep_until(m, gb_now_ns(m) + ns, ev);
+  if (r < 0) return r;
+  r = sleep_until(m, gb_now_ns(m) + ns, ev);
+  if (gb_cur(m)->state == TH_SLEEP) gb_cur(m)->sleep_rem = a[1]; /* a signal writes the rest */
+  return r;
 }
 
 int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
@@ -92,7 +95,9 @@ int64_t gb_sys_clock_nanosleep(gb_machine *m, const uint64_t *a, cJSON *ev) {
     uint64_t rel = ns > now_clk ? ns - now_clk : 0;
     return sleep_until(m, now + rel, ev);
   }
-  return sleep_until(m, now + ns, ev);
+  r = sleep_until(m, now + ns, ev);
+  if (gb_cur(m)->state == TH_SLEEP) gb_cur(m)->sleep_rem = a[3];
+  return r;
 }
 
 /* select/pselect6: with no descriptors how Go <= 1.10's usleep sleeps (pselect6 in some

@@ -7,12 +7,14 @@
 #include <unicorn/unicorn.h>
 
 #include "common.h"
+#include "signals.h"
 
 /* TH_PIPE: blocked in a pipe read/write that re-runs when woken (sys_file.c rewinds RIP);
  * TH_CHILD: in wait4/waitid, re-run the same way when a child ends (proc.c);
- * TH_VFORK: a parent held until its CLONE_VFORK child execs or exits (proc.c) */
+ * TH_VFORK: a parent held until its CLONE_VFORK child execs or exits (proc.c);
+ * TH_SIGWAIT: in rt_sigtimedwait, rt_sigsuspend or pause (sys_signal.c) */
 typedef enum gb_th_state { TH_RUN, TH_FUTEX, TH_SLEEP, TH_EPOLL, TH_EXITED, TH_PIPE, TH_CHILD,
-                           TH_VFORK } gb_th_state;
+                           TH_VFORK, TH_SIGWAIT } gb_th_state;
 
 typedef struct gb_thread {
   int tid;
@@ -34,6 +36,13 @@ typedef struct gb_thread {
   uint64_t spin_blocks;   /* blocks counted then (the machine's, so the others' since) */
   int sig_depth;          /* signal frames delivered and not yet returned from (signal.c) */
   uint64_t sig_cr2;       /* the kernel's thread.cr2: the last page-fault address signalled */
+  gb_sigpend pend;        /* thread-directed signals pending (sigsend.c) */
+  uint64_t sleep_rem;     /* nanosleep's rem pointer while in TH_SLEEP, or 0 */
+  int sig_eintr;          /* at switch-in: a restartable wait ends with EINTR (RIP past the syscall) */
+  uint64_t sig_waitset;   /* TH_SIGWAIT in rt_sigtimedwait: the set taken; 0 in rt_sigsuspend/pause */
+  uint64_t sig_waitinfo;  /* rt_sigtimedwait's siginfo pointer, or 0 */
+  uint64_t sig_saved;     /* the mask to restore after the wait (sigsuspend: in the frame) */
+  int sig_suspended;      /* the next frame saves sig_saved as its mask (rt_sigsuspend) */
   char comm[TASK_COMM_LEN_LINUX]; /* prctl(PR_SET_NAME); "" = the process's */
 } gb_thread;
 
@@ -62,6 +71,8 @@ typedef struct gb_sched {
 gb_thread *gb_thread_new(gb_machine *m);
 /* The current thread waits in ST until woken or DEADLINE (virtual ns; GB_NEVER). */
 void gb_block(gb_machine *m, gb_th_state st, uint64_t deadline);
+/* T runs again; RAX (unless a TH_PIPE wait, which re-runs its syscall) */
+void gb_sched_wake(gb_thread *t, uint64_t rax);
 int gb_futex_wake(gb_machine *m, uint64_t addr, uint32_t bitset, int n);
 void gb_wake_epoll(gb_machine *m);
 int gb_sched_next(gb_machine *m); /* pick and switch; 0 ok, -1 stop set */

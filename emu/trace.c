@@ -232,6 +232,9 @@ void gb_trace_finish(gb_machine *m) {
     cJSON_AddItemToArray(per, t);
   }
   cJSON_AddNumberToObject(sum, "signals_suppressed", (double)m->sig.suppressed);
+  cJSON_AddNumberToObject(sum, "signals_sent", (double)m->sig.sent);
+  cJSON_AddNumberToObject(sum, "signals_delivered", (double)m->sig.delivered);
+  cJSON_AddNumberToObject(sum, "signals_ignored", (double)m->sig.ignored);
   cJSON_AddItemToObject(sum, "peak_committed_bytes", gb_hex(m->mm.peak));
   cJSON *ms = cJSON_AddArrayToObject(sum, "milestones");
   for (int i = 0; i < m->watch.nms; i++) {

@@ -49,6 +49,7 @@ static const struct { int code; const char *name, *words; } NAMED[] = {
   {GB_E_DEADLOCK, "GB_E_DEADLOCK", "deadlock"},
   {GB_E_EMULATOR, "GB_E_EMULATOR", "emulator error"},
   {GB_E_PROC_BUDGET, "GB_E_PROC_BUDGET", "process budget"},
+  {GB_E_HOST_SIGNAL, "GB_E_HOST_SIGNAL", "goboot got SIGINT, SIGTERM or SIGHUP"},
 };
 #define NNAMED ((int)(sizeof NAMED / sizeof NAMED[0]))
 

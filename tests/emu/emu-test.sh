@@ -144,6 +144,78 @@ fsbudget)
   n=$(sed -n 's/^filled \([0-9]*\):.*/\1/p' "$tmp/out")
   [ "$n" -le 1000000 ] && [ "$n" -gt 900000 ] || fail "filled $n bytes with a 1000000-byte budget"
   grep -q '^after remove: 65536 ok$' "$tmp/out" || { cat "$tmp/out" >&2; fail "space not given back"; } ;;
+signals)
+  # Sent signals (emu/sigsend.c): os/signal.Notify with kill(self) for SIGUSR1/SIGHUP/
+  # SIGTERM, tgkill to this thread, Stop, Ignore/Reset, kill of another pid (ESRCH),
+  # rt_sigtimedwait timing out (EAGAIN) and taking a blocked pending signal with its
+  # siginfo, rt_sigpending, a default-ignore SIGWINCH, then SIGTERM with the default
+  # action: killed, 143 as a shell reports it. All as natively (the program signals
+  # only itself).
+  need "$emuprogs/signals"
+  # natively with a clean signal state, as goboot's guest starts (a harness may hand its
+  # children blocked or ignored signals), and its status as a shell would report it
+  python3 -c 'import signal, subprocess, sys
+def clean():
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    for s in (signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM, signal.SIGWINCH): signal.signal(s, signal.SIG_DFL)
+r = subprocess.run([sys.argv[1]], stdout=open(sys.argv[2], "w"), stderr=subprocess.STDOUT, preexec_fn=clean)
+sys.exit(128 - r.returncode if r.returncode < 0 else r.returncode)' "$emuprogs/signals" "$tmp/native"; nrc=$?
+  [ "$nrc" = 143 ] || fail "native run: exit $nrc, not 143"
+  run "$emuprogs/signals"
+  expect_rc 143
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  python3 - "$tmp/trace.json" <<'PY' || fail "trace: signal events are not as expected"
+import json, sys
+t = json.load(open(sys.argv[1]))
+ev = [e["ev"] for e in t["events"]]
+assert "signal_sent" in ev and "signal_ignored" in ev, "no sent/ignored events"
+assert t["stop"]["message"] == "killed by SIGTERM" and t["stop"]["exit_code"] == 143, t["stop"]
+s = t["summary"]
+assert s["signals_sent"] >= 6 and s["signals_delivered"] >= 4 and s["signals_ignored"] >= 1, s
+PY
+  ;;
+preempt)
+  # Async preemption: a `for {}` goroutine next to a ticker with GOMAXPROCS=1 lets main
+  # run only through sysmon's SIGURG, delivered at the target's next block boundary: it
+  # finishes as natively, the trace is the same twice; --no-preempt never finishes.
+  need "$emuprogs/preempt"
+  "$emuprogs/preempt" >"$tmp/native" 2>&1 || fail "native run failed"
+  run "$emuprogs/preempt"
+  expect_rc 0
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  grep -q '"signal":[[:space:]]*"SIGURG"' "$tmp/trace.json" || fail "no SIGURG in the trace"
+  cp "$tmp/trace.json" "$tmp/t1.json"
+  run "$emuprogs/preempt"
+  cmp "$tmp/t1.json" "$tmp/trace.json" || fail "two runs gave different traces"
+  run "$emuprogs/preempt" --no-preempt --max-insns 200000000
+  expect_rc 81
+  grep -q '"signal_suppressed"' "$tmp/trace.json" || fail "--no-preempt: no signal_suppressed event" ;;
+sigpipe)
+  # A write to a pipe with no reader: EPIPE plus SIGPIPE on the writer (pipe_write). Go
+  # ignores it for fd > 2 and dies of it for fd 1 (exit 141, as natively).
+  need "$emuprogs/sigpipe"
+  "$emuprogs/sigpipe" >"$tmp/native" 2>&1; nrc=$?
+  [ "$nrc" = 141 ] || fail "native run: exit $nrc, not 141"
+  run "$emuprogs/sigpipe"
+  expect_rc 141
+  cmp "$tmp/native" "$tmp/out" || { diff "$tmp/native" "$tmp/out" >&2; fail "output differs from the native run"; }
+  grep -q '"message":[[:space:]]*"killed by SIGPIPE"' "$tmp/trace.json" || fail "stop is not 'killed by SIGPIPE'" ;;
+hostsignal)
+  # SIGTERM to goboot itself, after the guest printed, while it sleeps or spins: the run
+  # ends with stop host_signal and exit 88, and the trace is written.
+  need "$emuprogs/forever"
+  for mode in sleep spin; do
+    rm -f "$tmp/trace.json"
+    "$goboot" run --quiet --trace "$tmp/trace.json" "$emuprogs/forever" $mode >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    for _ in $(seq 600); do grep -q ready "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+    grep -q ready "$tmp/out" || { kill -KILL $pid; fail "$mode: the guest never printed"; }
+    kill -TERM $pid
+    wait $pid; rc=$?
+    expect_rc 88
+    grep -q '"reason":[[:space:]]*"host_signal"' "$tmp/trace.json" || fail "$mode: no host_signal stop in the trace"
+    grep -q 'got SIGTERM from the host' "$tmp/trace.json" || fail "$mode: the stop does not name SIGTERM"
+  done ;;
 pipes)
   # Pipes (emu/pipe.c): 64 KiB buffers, blocking ends that wait in the scheduler and
   # re-run, EOF/EPIPE/EAGAIN, F_SETPIPE_SZ, poll, more than 16 at once: as natively.
@@ -555,9 +627,14 @@ faultsite)
   python3 - "$tmp/trace.json" <<'PY' || fail "signal/sigreturn events are not as expected"
 import json, sys
 t = json.load(open(sys.argv[1]))
-sig = [e for e in t["events"] if e["ev"] == "signal"]
-ret = [e for e in t["events"] if e["ev"] == "sigreturn"]
-assert len(sig) == 17 and len(ret) == 17, (len(sig), len(ret))
+# the faults; sysmon's SIGURG preemption signals (sent) come and return among them
+sent = [e for e in t["events"] if e["ev"] == "signal" and e.get("sent")]
+assert all(e["signal"] == "SIGURG" for e in sent), sent
+sig = [e for e in t["events"] if e["ev"] == "signal" and not e.get("sent")]
+fpcs = set(int(e["pc"], 16) + 3 for e in sig)
+ret = [e for e in t["events"] if e["ev"] == "sigreturn" and int(e["pc"], 16) in fpcs]
+nret = len([e for e in t["events"] if e["ev"] == "sigreturn"])
+assert len(sig) == 17 and len(ret) == 17 and nret == 17 + len(sent), (len(sig), len(ret), nret, len(sent))
 assert [e["i"] for e in sig] == sorted(set(e["i"] for e in sig)), "i not increasing"
 for e, r in zip(sig, ret):
     assert e["symbol"].split(".abi0+")[0] in ("main.loadcmp", "main.storeadd", "main.twoways", "main.late"), e
