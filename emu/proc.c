@@ -326,7 +326,7 @@ void gb_proc_stopped(gb_machine *c) {
   char why[300];
   snprintf(why, sizeof why, "%s", c->stop_msg);
   switch (c->stop) {
-  case GB_STOP_EXIT: end(c, (c->exit_code & 0xff) << 8, why); break;
+  case GB_STOP_EXIT: end(c, c->sig.fatal ? c->sig.fatal : (c->exit_code & 0xff) << 8, why); break;
   case GB_STOP_FAULT: {
     int sig = c->fault.intr == 1 ? SIGFPE_LINUX : c->fault.intr == 7 ? SIGILL_LINUX : SIGSEGV_LINUX;
     end(c, sig, why);

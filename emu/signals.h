@@ -39,6 +39,8 @@ typedef struct gb_signals {
   gb_machine *twin;       /* a replay of this run, stopped at its last located fault */
   int twin_pending;       /* ... which the twin has not delivered yet */
   uint64_t suppressed;    /* SIGURG sends dropped by --no-preempt (summary.signals_suppressed) */
+  int fatal;              /* the signal whose default action ended the process (0: none);
+                           * 0x80 set when it dumps core, as in a wait status */
   gb_sigpend shared;      /* process-directed signals no thread has taken yet */
   int curr_target;        /* signal->curr_target: where complete_signal's search starts */
   uint64_t sent, delivered, ignored; /* summary counts */

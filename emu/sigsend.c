@@ -158,6 +158,7 @@ static void interrupt(gb_machine *m, gb_thread *t, int sig) {
 
 static void fatal_stop(gb_machine *m, int sig) {
   m->exit_code = 128 + sig;
+  m->sig.fatal = sig | (sig != SIGKILL_LINUX && dfl(sig) == DFL_CORE ? 0x80 : 0);
   gb_stop(m, GB_STOP_EXIT, "killed by %s%s", signame(sig),
           sig != SIGKILL_LINUX && dfl(sig) == DFL_CORE ? " (core dumped)" : "");
 }
