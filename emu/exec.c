@@ -243,6 +243,7 @@ void gb_exec_commit(gb_machine *m) {
   /* the descriptors move over, but the close-on-exec ones */
   memcpy(&n->files, &m->files, sizeof n->files);
   memset(m->files.fds, 0, sizeof m->files.fds);
+  m->files.partial = NULL, m->files.npartial = m->files.cappartial = 0; /* N's now */
   gb_fds_close(n, 1);
   /* the clock: M's work is done, N's begins (world.h) */
   w->tinsns_base += m->count.tinsns - w->cur_tinsns_in;

@@ -74,6 +74,12 @@ typedef struct gb_fd {
 #define GB_MAX_FDS 4096 /* below RLIMIT_NOFILE (sys_misc.c); os tests open 1200 */
 #define GB_PIPE_DEFAULT 65536     /* Linux's pipe buffer (16 pages) */
 #define GB_PIPE_MAX (1u << 20)    /* /proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's ceiling */
+#define GB_PIPE_BUF 4096          /* PIPE_BUF: writes up to it are atomic */
+
+/* A blocking pipe write that wrote part and waits for room to write the rest: the
+ * thread TID re-runs write(2) on the rest (buf and count advanced in its registers);
+ * DONE bytes already went in and are added to what the call returns. */
+typedef struct gb_pipe_partial { int tid; uint64_t done; } gb_pipe_partial;
 
 /* A pipe: a ring buffer and how many descriptors hold each end; GEN counts changes
  * (data in or out, an end closed) for edge-triggered epoll. A slot with no ends left
@@ -105,6 +111,7 @@ typedef struct gb_fsys {
 typedef struct gb_files {
   gb_fd fds[GB_MAX_FDS];
   int restarting;      /* the syscall being handled blocked and will run again */
+  gb_pipe_partial *partial; int npartial, cappartial; /* blocking pipe writes under way (by tid) */
   int cwd;             /* the working directory's node */
   uint32_t umask;      /* 022 at start */
 } gb_files;
@@ -153,7 +160,8 @@ void gb_fs_touch(gb_machine *m, int node, int what); /* 1 mtime+ctime, 2 ctime, 
 int gb_pipe_new(gb_machine *m);                 /* index (one reader, one writer) or -ENOMEM */
 void gb_pipe_ref(gb_machine *m, int i, int writer, int delta); /* an end dup'ed / closed */
 int64_t gb_pipe_read(gb_machine *m, int i, uint64_t buf, uint64_t n);  /* -EAGAIN: empty */
-int64_t gb_pipe_write(gb_machine *m, int i, uint64_t buf, uint64_t n); /* -EAGAIN: full */
+/* -EAGAIN: full, or N <= GB_PIPE_BUF and less room than N (atomic writes) */
+int64_t gb_pipe_write(gb_machine *m, int i, uint64_t buf, uint64_t n);
 uint32_t gb_pipe_ready(gb_machine *m, int i, int writer); /* EPOLL*_LINUX bits */
 int64_t gb_pipe_resize(gb_machine *m, int i, uint64_t want); /* F_SETPIPE_SZ */
 void gb_pipes_free(gb_machine *m);

@@ -72,7 +72,8 @@ int64_t gb_pipe_write(gb_machine *m, int i, uint64_t buf, uint64_t n) {
   if (n == 0) return 0; /* pipe_write returns before it looks at readers or the buffer */
   if (!p->readers) return -EPIPE_LINUX;
   size_t room = p->cap - p->len;
-  if (room == 0) return -EAGAIN_LINUX;
+  /* writes of at most PIPE_BUF are atomic: all at once when there is room, else none */
+  if (room == 0 || (n <= GB_PIPE_BUF && room < n)) return -EAGAIN_LINUX;
   size_t k = n < room ? (size_t)n : room, done = 0;
   while (done < k) {
     size_t tail = (p->head + p->len) % p->cap;

@@ -140,6 +140,45 @@ static int64_t write_file(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n, siz
   return (int64_t)done;
 }
 
+/* The current thread's blocking write under way (gb_pipe_partial): its slot or -1. */
+static int partial_slot(gb_machine *m) {
+  for (int i = 0; i < m->files.npartial; i++)
+    if (m->files.partial[i].tid == gb_cur(m)->tid) return i;
+  return -1;
+}
+
+/* write(2) on a blocking pipe end writes all N bytes (pipe_write: it sleeps while the
+ * pipe is full and returns what it wrote when the readers go or a signal comes); up
+ * to GB_PIPE_BUF, all at once. What fitted is kept in a gb_pipe_partial and the call
+ * re-runs on the rest, its buf and count advanced in RSI and RDX. */
+static int64_t pipe_write_all(gb_machine *m, gb_fd *f, uint64_t buf, uint64_t n) {
+  gb_files *fs = &m->files;
+  int slot = partial_slot(m);
+  uint64_t done = slot >= 0 ? fs->partial[slot].done : 0;
+  int64_t r = gb_pipe_write(m, f->pipe, buf, n);
+  if (r == -EAGAIN_LINUX) return gb_restart(m, 1);
+  if (r >= 0 && (uint64_t)r < n) {
+    if (slot < 0) {
+      if (fs->npartial == fs->cappartial) {
+        int cap = fs->cappartial ? fs->cappartial * 2 : 4;
+        gb_pipe_partial *p = realloc(fs->partial, sizeof *p * (size_t)cap);
+        if (!p) return (int64_t)done + r;
+        fs->partial = p;
+        fs->cappartial = cap;
+      }
+      slot = fs->npartial++;
+      fs->partial[slot].tid = gb_cur(m)->tid;
+    }
+    fs->partial[slot].done = done + (uint64_t)r;
+    gb_set_reg(m, UC_X86_REG_RSI, buf + (uint64_t)r);
+    gb_set_reg(m, UC_X86_REG_RDX, n - (uint64_t)r);
+    return gb_restart(m, 1);
+  }
+  if (slot >= 0) fs->partial[slot] = fs->partial[--fs->npartial];
+  if (r < 0) return done ? (int64_t)done : r; /* EPIPE, EFAULT after a part: the part */
+  return (int64_t)(done + (uint64_t)r);
+}
+
 /* NR: the syscall to re-run if a blocking pipe is full (-1: return -EAGAIN). */
 static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int nr) {
   gb_fd *f = gb_getfd(m, (uint64_t)fdn);
@@ -169,6 +208,7 @@ static int64_t write_from(gb_machine *m, int fdn, uint64_t buf, uint64_t n, int 
   }
   if (f->kind == FD_SOCKET) return gb_net_write(m, f, buf, n, nr);
   if (f->kind == FD_PIPE_W) {
+    if (nr == 1 && !(f->flags & O_NONBLOCK_LINUX)) return pipe_write_all(m, f, buf, n);
     int64_t r = gb_pipe_write(m, f->pipe, buf, n);
     if (r == -EPIPE_LINUX) /* pipe_write: send_sig(SIGPIPE, current, 0) */
       gb_signal_send(m, gb_cur(m)->tid, SIGPIPE_LINUX, NULL);

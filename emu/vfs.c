@@ -170,6 +170,9 @@ void gb_fds_free(gb_machine *m) {
     free(m->files.fds[i].path);
   }
   memset(m->files.fds, 0, sizeof m->files.fds);
+  free(m->files.partial);
+  m->files.partial = NULL;
+  m->files.npartial = m->files.cappartial = 0;
 }
 
 int gb_fds_fork(gb_machine *c, gb_machine *m) {

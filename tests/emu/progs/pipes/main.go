@@ -199,6 +199,102 @@ func main() {
 	wn2, werr2 := syscall.Write(z[1], nil)
 	fmt.Printf("zero-length: write %d %v, read %d %v, write without reader %d %v\n", wn, werr, rn, rerr, wn2, werr2)
 	syscall.Close(z[1])
+	blockingWrites()
+}
+
+// blockingWrites: one write(2) of 1 MiB on a blocking pipe writes it all (the writer
+// sleeps while the pipe is full), writes of PIPE_BUF bytes from several goroutines
+// never interleave, and non-blocking writes are atomic up to PIPE_BUF, partial past it.
+func blockingWrites() {
+	var p [2]int
+	syscall.Pipe2(p[:], syscall.O_CLOEXEC)
+	big := pattern(1 << 20)
+	type res struct {
+		n   int
+		err error
+	}
+	done := make(chan res)
+	go func() {
+		n, err := syscall.Write(p[1], big)
+		syscall.Close(p[1])
+		done <- res{n, err}
+	}()
+	var got []byte
+	buf := make([]byte, 10000)
+	for {
+		n, err := syscall.Read(p[0], buf)
+		if n <= 0 || err != nil {
+			break
+		}
+		got = append(got, buf[:n]...)
+	}
+	wr := <-done
+	syscall.Close(p[0])
+	fmt.Printf("one blocking write of 1 MiB: wrote %d %s, read %d same=%v\n", wr.n, e(wr.err),
+		len(got), sha256.Sum256(got) == sha256.Sum256(big))
+
+	// 4 writers x 64 writes of 4096 bytes of their own letter into a blocking pipe
+	syscall.Pipe2(p[:], syscall.O_CLOEXEC)
+	fin := make(chan int)
+	for k := 0; k < 4; k++ {
+		go func(k int) {
+			b := make([]byte, 4096)
+			for i := range b {
+				b[i] = byte('a' + k)
+			}
+			short := 0
+			for i := 0; i < 64; i++ {
+				if n, _ := syscall.Write(p[1], b); n != len(b) {
+					short++
+				}
+			}
+			fin <- short
+		}(k)
+	}
+	go func() {
+		short := 0
+		for k := 0; k < 4; k++ {
+			short += <-fin
+		}
+		syscall.Close(p[1])
+		fin <- short
+	}()
+	got = got[:0]
+	for {
+		n, err := syscall.Read(p[0], buf)
+		if n <= 0 || err != nil {
+			break
+		}
+		got = append(got, buf[:n]...)
+	}
+	mixed := 0
+	for off := 0; off+4096 <= len(got); off += 4096 {
+		for _, c := range got[off : off+4096] {
+			if c != got[off] {
+				mixed++
+				break
+			}
+		}
+	}
+	fmt.Printf("PIPE_BUF writes from 4 goroutines: read %d, short writes %d, mixed blocks %d\n", len(got), <-fin, mixed)
+	syscall.Close(p[0])
+
+	// non-blocking: 15 pages and 100 bytes in; 4000 bytes do not fit whole, 3000 do;
+	// then 14 pages in and 16 KiB asked: the 8 KiB of room
+	syscall.Pipe2(p[:], syscall.O_NONBLOCK)
+	n1, _ := syscall.Write(p[1], make([]byte, 15*4096+100))
+	n2, err2 := syscall.Write(p[1], make([]byte, 4000))
+	n3, err3 := syscall.Write(p[1], make([]byte, 3000))
+	syscall.Close(p[0])
+	syscall.Close(p[1])
+	syscall.Pipe2(p[:], syscall.O_NONBLOCK)
+	n4, _ := syscall.Write(p[1], make([]byte, 14*4096))
+	n5, err5 := syscall.Write(p[1], make([]byte, 16384))
+	n6, err6 := syscall.Write(p[1], make([]byte, 1))
+	syscall.Close(p[0])
+	syscall.Close(p[1])
+	fmt.Printf("non-blocking: %d, then 4000 -> %d %s, 3000 -> %d %s; %d, then 16384 -> %d %s, 1 -> %d %s\n",
+		n1, n2, e(err2), n3, e(err3), n4, n5, e(err5), n6, e(err6))
 }
 
 func errnoOrNil(en syscall.Errno) error {
