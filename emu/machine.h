@@ -10,7 +10,7 @@
  *   watch       gb_watch    hooks.c (hooks.h)            milestones, TLS loads of g
  *   clock       gb_vclock   vclock.c (vclock.h)          RDTSC hooks (time = count)
  *   fault       gb_fault    faultpc.c (fault.h)          the bad access, the locator
- *   sig         gb_signals  signal.c, sys_signal.c       actions, delivered faults
+ *   sig         gb_signals  signal.c, sigsend.c, sys_signal.c  actions, pending sets, delivered faults
  *   files       gb_files    fstree.c, sys_file.c, sys_path.c, vfs.c (files.h)  fd table, cwd, umask
  * and w, the gb_world every process shares (world.h): the process list, the shared
  * file objects (inode tree, pipes), the one trace, virtual time and the budgets.
