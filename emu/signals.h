@@ -61,6 +61,8 @@ void gb_signal_run_pending(gb_machine *m);
 /* Take the lowest pending signal of SET for the current thread (its own queue first):
  * its number and *SI, or 0 (rt_sigtimedwait). */
 int gb_signal_dequeue(gb_machine *m, uint64_t set, gb_siginfo *si);
+/* SI as the 128-byte siginfo_t of a sent signal (the _kill/_rt fields) at ADDR: 0 or -1. */
+int gb_siginfo_write(gb_machine *m, uint64_t addr, const gb_siginfo *si);
 /* The signal set rt_sigaction made ignored: pending instances are dropped everywhere. */
 void gb_signal_flush(gb_machine *m, int signo);
 

@@ -136,15 +136,7 @@ static void interrupt(gb_machine *m, gb_thread *t, int sig) {
       gb_siginfo si;
       pend_take(m, p, sig, &si);
       t->sigmask = t->sig_saved;
-      if (t->sig_waitinfo) {
-        unsigned char b[128] = {0};
-        memcpy(b, &si.signo, 4);
-        memcpy(b + 8, &si.code, 4);
-        memcpy(b + 16, &si.pid, 4);
-        memcpy(b + 20, &si.uid, 4);
-        memcpy(b + 24, &si.value, 8);
-        gb_write(m, t->sig_waitinfo, b, sizeof b);
-      }
+      if (t->sig_waitinfo) gb_siginfo_write(m, t->sig_waitinfo, &si);
       gb_sched_wake(t, (uint64_t)sig);
       return;
     }
@@ -154,6 +146,16 @@ static void interrupt(gb_machine *m, gb_thread *t, int sig) {
   default: break;
   }
   gb_sched_wake(t, (uint64_t)-EINTR_LINUX);
+}
+
+int gb_siginfo_write(gb_machine *m, uint64_t addr, const gb_siginfo *si) {
+  unsigned char b[128] = {0}; /* si_signo, si_errno, si_code, pad; _kill/_rt: pid, uid, value */
+  memcpy(b, &si->signo, 4);
+  memcpy(b + 8, &si->code, 4);
+  memcpy(b + 16, &si->pid, 4);
+  memcpy(b + 20, &si->uid, 4);
+  memcpy(b + 24, &si->value, 8);
+  return gb_write(m, addr, b, sizeof b);
 }
 
 static void fatal_stop(gb_machine *m, int sig) {

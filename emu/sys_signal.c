@@ -223,15 +223,7 @@ int64_t gb_sys_rt_sigtimedwait(gb_machine *m, const uint64_t *a, cJSON *ev) {
   gb_siginfo si;
   int sig = gb_signal_dequeue(m, set, &si);
   if (sig) {
-    if (a[1]) {
-      unsigned char b[128] = {0};
-      memcpy(b, &si.signo, 4);
-      memcpy(b + 8, &si.code, 4);
-      memcpy(b + 16, &si.pid, 4);
-      memcpy(b + 20, &si.uid, 4);
-      memcpy(b + 24, &si.value, 8);
-      if (gb_write(m, a[1], b, sizeof b) < 0) return -EFAULT_LINUX;
-    }
+    if (a[1] && gb_siginfo_write(m, a[1], &si) < 0) return -EFAULT_LINUX;
     return sig;
   }
   if (a[2] && ns == 0) return -EAGAIN_LINUX;
