@@ -146,6 +146,11 @@ int64_t gb_sys_prctl(gb_machine *m, const uint64_t *a, cJSON *ev) {
     return 0;
   case PR_GET_PDEATHSIG_LINUX:
     return gb_write_u32(m, a[1], (uint32_t)m->proc.pdeathsig) < 0 ? -EFAULT_LINUX : 0;
+  case PR_GET_KEEPCAPS_LINUX: return t->keepcaps;
+  case PR_SET_KEEPCAPS_LINUX: /* cap_task_prctl: 0 or 1, the other arguments 0; per thread */
+    if (a[1] > 1 || a[2] || a[3] || a[4]) return -EINVAL_LINUX;
+    t->keepcaps = (int)a[1];
+    return 0;
   case PR_SET_NAME_LINUX: {
     char n[16];
     memset(n, 0, sizeof n);

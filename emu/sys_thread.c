@@ -37,6 +37,7 @@ int64_t gb_sys_clone(gb_machine *m, const uint64_t *a, cJSON *ev) {
   m->sched.cur = parent;
   c->sigmask = m->sched.th[parent].sigmask;
   memcpy(c->comm, m->sched.th[parent].comm, sizeof c->comm); /* the kernel copies the name */
+  c->keepcaps = m->sched.th[parent].keepcaps;
   if ((flags & CLONE_PARENT_SETTID_LINUX) && gb_write_u32(m, a[2], (uint32_t)c->tid) < 0) return -EFAULT_LINUX;
   if ((flags & CLONE_CHILD_SETTID_LINUX) && gb_write_u32(m, a[3], (uint32_t)c->tid) < 0) return -EFAULT_LINUX;
   if (flags & CLONE_CHILD_CLEARTID_LINUX) c->clear_tid = a[3];

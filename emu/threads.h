@@ -43,6 +43,7 @@ typedef struct gb_thread {
   uint64_t sig_waitinfo;  /* rt_sigtimedwait's siginfo pointer, or 0 */
   uint64_t sig_saved;     /* the mask to restore after the wait (sigsuspend: in the frame) */
   int sig_suspended;      /* the next frame saves sig_saved as its mask (rt_sigsuspend) */
+  int keepcaps;           /* prctl(PR_SET_KEEPCAPS), a per-thread credential bit */
   char comm[TASK_COMM_LEN_LINUX]; /* prctl(PR_SET_NAME); "" = the process's */
 } gb_thread;
 

@@ -59,7 +59,7 @@ install_unicorn() {
   rm -rf "$dir"
 }
 
-mapfile -t pkgs < <(sed -e 's/#.*//' -e '/^\s*$/d' "$here/apt-packages.txt")
+mapfile -t pkgs < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$here/apt-packages.txt")
 apt_install "${pkgs[@]}"
 install_unicorn
 
