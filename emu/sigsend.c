@@ -207,9 +207,8 @@ int gb_signal_send(gb_machine *m, int tid, int sig, const gb_siginfo *si_in) {
     }
     return 0;
   }
-  int r = pend_add(ti >= 0 ? &m->sched.th[ti].pend : &m->sig.shared, &si);
-  if (r < 0) return r;
-  /* complete_signal */
+  /* complete_signal, asked before the signal is queued: wants_signal's "no signal
+   * pending" is TIF_SIGPENDING, which this signal has not set yet */
   int pick = -1;
   if (ti >= 0) pick = wants(m, ti, sig) ? ti : -1;
   else if (wants(m, 0, sig)) pick = 0;
@@ -221,6 +220,8 @@ int gb_signal_send(gb_machine *m, int tid, int sig, const gb_siginfo *si_in) {
     } while (i != start);
     if (pick >= 0) m->sig.curr_target = pick;
   }
+  int r = pend_add(ti >= 0 ? &m->sched.th[ti].pend : &m->sig.shared, &si);
+  if (r < 0) return r;
   if (pick < 0) { /* blocked everywhere: pending until a thread unblocks it */
     cJSON *ep = gb_trace_event(m, GB_EV_SIGNAL_PENDING);
     if (ep) {

@@ -31,6 +31,7 @@ os) skip="TestErrProcessDone TestExecutableDeleted" # run the go tool (not in th
     skip="$skip TestFifoEOF" # mkfifo: no FIFOs in the tree yet
     ;;
 os/exec) skip="TestExtraFiles" ;; # runs the go tool (not in the tree)
+os/signal) skip="TestNohup" ;; # its nohup cases run /usr/bin/nohup (a host program, not in the tree)
 *) skip= ;;
 esac
 mounts="--mount $real:$src"
@@ -39,7 +40,7 @@ mounts="--mount $real:$src"
 tmp=$(mktemp -d) || fail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 case $pkg in
-os|os/exec) # they run the test binary again (os.Args[0], /proc/self/exe)
+os|os/exec|os/signal) # they run the test binary again (os.Args[0], /proc/self/exe)
   mkdir "$tmp/bin" && cp "$bin" "$tmp/bin/" || fail "cannot copy $bin"
   bin=$tmp/bin/$(basename "$bin")
   mounts="$mounts --mount $tmp/bin:$tmp/bin" ;;
