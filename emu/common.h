@@ -17,10 +17,6 @@
 #define GB_PAGE_UP(x) (((x) + GB_PAGE - 1) & ~(GB_PAGE - 1))
 #define GB_PAGE_DOWN(x) ((x) & ~(GB_PAGE - 1))
 #define GB_NEVER UINT64_MAX
-/* the process's fixed identity (sys_misc.c answers with it; sigsend.c fills siginfo) */
-#define GB_PID 1000
-#define GB_PPID 999
-#define GB_UID 1000
 /* uc_emu_start's `until`: never 0, which Unicorn would take as an exit address (a guest
  * jump to nil would then end the run instead of faulting: docs/unicorn.md § until = 0 makes
  * address 0 an exit) */

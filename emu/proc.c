@@ -278,7 +278,7 @@ static void notify_parent(gb_machine *parent, gb_machine *c) {
   int st = c->proc.wstatus;
   if (c->proc.exit_signal > 0 && c->proc.exit_signal <= NSIG_LINUX) {
     gb_siginfo si = {c->proc.exit_signal, (st & 0x7f) ? CLD_KILLED_LINUX : CLD_EXITED_LINUX,
-                     c->pid, GB_UID, (uint64_t)((st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff)};
+                     c->pid, GB_FS_GUEST_UID, (uint64_t)((st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff)};
     gb_signal_send(parent, 0, c->proc.exit_signal, &si);
   }
   for (int i = 0; i < parent->sched.nth; i++)
@@ -528,7 +528,7 @@ int gb_proc_kill(gb_machine *m, int64_t pid, int sig, cJSON *ev, int64_t *ret) {
              sig == SIGTSTP_LINUX || sig == SIGTTIN_LINUX || sig == SIGTTOU_LINUX ||
              sig == SIGURG_LINUX || sig == SIGWINCH_LINUX;
   if (sig != SIGKILL_LINUX && (keep || t->sig.act[sig].handler != SIG_DFL_LINUX)) {
-    gb_siginfo si = {sig, SI_USER_LINUX, m->pid, GB_UID, 0};
+    gb_siginfo si = {sig, SI_USER_LINUX, m->pid, GB_FS_GUEST_UID, 0};
     *ret = gb_signal_send(t, 0, sig, &si); /* delivered when T next runs (sigsend.c) */
     return 1;
   }

@@ -165,6 +165,15 @@ static void fatal_stop(gb_machine *m, int sig) {
           sig != SIGKILL_LINUX && dfl(sig) == DFL_CORE ? " (core dumped)" : "");
 }
 
+/* A sent signal's event with the fields signal_suppressed and signal_pending share. */
+static void note(gb_machine *m, gb_event_kind kind, int sig, int tid, const char *why) {
+  cJSON *e = gb_trace_event(m, kind);
+  if (!e) return;
+  cJSON_AddStringToObject(e, "signal", signame(sig));
+  cJSON_AddNumberToObject(e, "to_tid", tid);
+  cJSON_AddStringToObject(e, "why", why);
+}
+
 int gb_signal_send(gb_machine *m, int tid, int sig, const gb_siginfo *si_in) {
   if (sig < 0 || sig > NSIG_LINUX) return -EINVAL_LINUX;
   int ti = -1;
@@ -174,17 +183,12 @@ int gb_signal_send(gb_machine *m, int tid, int sig, const gb_siginfo *si_in) {
     if (ti < 0) return -ESRCH_LINUX;
   }
   if (sig == 0) return 0;
-  gb_siginfo si = si_in ? *si_in : (gb_siginfo){sig, SI_USER_LINUX, m->pid, GB_UID, 0};
+  gb_siginfo si = si_in ? *si_in : (gb_siginfo){sig, SI_USER_LINUX, m->pid, GB_FS_GUEST_UID, 0};
   si.signo = sig;
   int from = m->sched.nth ? gb_cur(m)->tid : 0;
   if (sig == SIGURG_LINUX && m->o.no_preempt) { /* today's behaviour, on request */
     m->sig.suppressed++;
-    cJSON *e = gb_trace_event(m, GB_EV_SIGNAL_SUPPRESSED);
-    if (e) {
-      cJSON_AddStringToObject(e, "signal", signame(sig));
-      cJSON_AddNumberToObject(e, "to_tid", tid);
-      cJSON_AddStringToObject(e, "why", "--no-preempt: SIGURG is not delivered");
-    }
+    note(m, GB_EV_SIGNAL_SUPPRESSED, sig, tid, "--no-preempt: SIGURG is not delivered");
     return 0;
   }
   m->sig.sent++;
@@ -223,12 +227,7 @@ int gb_signal_send(gb_machine *m, int tid, int sig, const gb_siginfo *si_in) {
   int r = pend_add(ti >= 0 ? &m->sched.th[ti].pend : &m->sig.shared, &si);
   if (r < 0) return r;
   if (pick < 0) { /* blocked everywhere: pending until a thread unblocks it */
-    cJSON *ep = gb_trace_event(m, GB_EV_SIGNAL_PENDING);
-    if (ep) {
-      cJSON_AddStringToObject(ep, "signal", signame(sig));
-      cJSON_AddNumberToObject(ep, "to_tid", tid);
-      cJSON_AddStringToObject(ep, "why", "blocked by the target's mask");
-    }
+    note(m, GB_EV_SIGNAL_PENDING, sig, tid, "blocked by the target's mask");
     return 0;
   }
   if (fatal(m, sig)) {

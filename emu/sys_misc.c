@@ -92,12 +92,12 @@ int64_t gb_sys_getrandom(gb_machine *m, const uint64_t *a, cJSON *ev) {
 
 int64_t gb_sys_getuid(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)m; (void)a; (void)ev;
-  return GB_UID;
+  return GB_FS_GUEST_UID;
 }
 /* getgroups: the one supplementary group, the guest's own gid (as /etc/group says). */
 int64_t gb_sys_getgroups(gb_machine *m, const uint64_t *a, cJSON *ev) {
   (void)ev;
-  uint32_t gid = GB_UID;
+  uint32_t gid = GB_FS_GUEST_UID;
   if ((int32_t)a[0] < 0) return -EINVAL_LINUX;
   if (a[0] == 0) return 1;
   if (gb_write(m, a[1], &gid, 4) < 0) return -EFAULT_LINUX;

@@ -129,7 +129,7 @@ int64_t gb_sys_kill(gb_machine *m, const uint64_t *a, cJSON *ev) {
 static int64_t tsend(gb_machine *m, int tgid, int tid, int sig) {
   if (tid <= 0 || tgid == 0 || tgid < -1) return -EINVAL_LINUX;
   if (tgid > 0 && tgid != m->pid) return -ESRCH_LINUX;
-  gb_siginfo si = {sig, SI_TKILL_LINUX, m->pid, GB_UID, 0};
+  gb_siginfo si = {sig, SI_TKILL_LINUX, m->pid, GB_FS_GUEST_UID, 0};
   return gb_signal_send(m, tid, sig, &si);
 }
 int64_t gb_sys_tkill(gb_machine *m, const uint64_t *a, cJSON *ev) {
